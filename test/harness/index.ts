@@ -1,0 +1,258 @@
+/**
+ * In-process n8n harness: runs our nodes through n8n-core's real execution contexts (ExecuteContext,
+ * PollContext) and n8n's real HTTP helpers, with a credentials helper that calls the credential's
+ * `authenticate` the way n8n's CLI does. Requests go over real loopback HTTP.
+ */
+import { ExecuteContext, PollContext } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+	createRunExecutionData,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IDataObject,
+	type IExecuteData,
+	type IHttpRequestHelper,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeCredentialsDetails,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRequestOptionsSimplified,
+	type IRunExecutionData,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowActivateMode,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+import { DarktraceApi } from '../../credentials/DarktraceApi.credentials';
+
+export interface TestCredentials extends ICredentialDataDecryptedObject {
+	url: string;
+	publicToken: string;
+	privateToken: string;
+	ignoreSslIssues?: boolean;
+	dateFormat?: string;
+}
+
+export const CREDENTIAL_TYPE = 'darktraceApi';
+
+/** Calls the credential type's `authenticate` exactly as n8n's CredentialsHelper does. */
+export class TestCredentialsHelper extends ICredentialsHelper {
+	readonly credentialType: ICredentialType = new DarktraceApi();
+	authenticateCalls = 0;
+
+	constructor(private credentials: TestCredentials) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
+	): Promise<IHttpRequestOptions> {
+		if (typeName !== CREDENTIAL_TYPE) throw new Error(`Unknown credential type ${typeName}`);
+		this.authenticateCalls++;
+		const authenticate = this.credentialType.authenticate;
+		if (typeof authenticate !== 'function') throw new Error('darktraceApi.authenticate must be a function');
+		return await authenticate.call(this.credentialType, credentials, requestOptions as IHttpRequestOptions);
+	}
+
+	async preAuthentication(
+		_helpers: IHttpRequestHelper,
+		_credentials: ICredentialDataDecryptedObject,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async getCredentials(_details: INodeCredentialsDetails, _type: string): Promise<ICredentials> {
+		throw new Error('not used by the harness');
+	}
+
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		return { ...this.credentials };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(): INodeProperties[] {
+		return this.credentialType.properties;
+	}
+}
+
+class SingleNodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType>) {}
+
+	getByName(name: string): INodeType {
+		return this.getByNameAndVersion(name);
+	}
+
+	getByNameAndVersion(name: string): INodeType {
+		const type = this.types[name];
+		if (!type) throw new Error(`Unknown node type ${name}`);
+		return type;
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+function additionalData(helper: TestCredentialsHelper): IWorkflowExecuteAdditionalData {
+	const base = 'http://127.0.0.1:5678';
+	return {
+		credentialsHelper: helper,
+		executeWorkflow: async () => {
+			throw new Error('not supported in the harness');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: `${base}/rest`,
+		instanceBaseUrl: base,
+		formBaseUrl: `${base}/form`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		formTestBaseUrl: `${base}/form-test`,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not supported in the harness');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface NodeUnderTest {
+	type: INodeType;
+	/** The type name the node is registered under, e.g. 'n8n-nodes-darktrace.darktraceRespond' */
+	name?: string;
+	parameters: INodeParameters;
+	credentials: TestCredentials;
+	continueOnFail?: boolean;
+	nodeName?: string;
+}
+
+function buildWorkflow(under: NodeUnderTest, staticData?: IDataObject) {
+	const typeName = under.name ?? `test.${under.type.description.name}`;
+	const node: INode = {
+		id: 'node-under-test',
+		name: under.nodeName ?? under.type.description.defaults.name ?? 'Darktrace',
+		type: typeName,
+		typeVersion: Array.isArray(under.type.description.version)
+			? Math.max(...under.type.description.version)
+			: under.type.description.version,
+		position: [0, 0],
+		parameters: under.parameters,
+		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Darktrace (test)' } },
+		continueOnFail: under.continueOnFail ?? false,
+		onError: under.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+	};
+	const nodeTypes = new SingleNodeTypes({ [typeName]: under.type });
+	const workflow = new Workflow({
+		id: 'wf-test',
+		name: 'harness',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+		staticData,
+	});
+	// n8n fills in parameter defaults when it loads a workflow; do the same.
+	const loaded = workflow.getNode(node.name) as INode;
+	loaded.parameters =
+		NodeHelpers.getNodeParameters(under.type.description.properties, node.parameters, true, false, node, under.type.description) ?? {};
+	return { workflow, node: loaded };
+}
+
+export interface ExecuteResult {
+	output: INodeExecutionData[][] | null;
+	helper: TestCredentialsHelper;
+}
+
+/** Runs a node's `execute()` in n8n-core's real ExecuteContext. */
+export async function executeNode(
+	under: NodeUnderTest,
+	items: INodeExecutionData[] = [{ json: {} }],
+	mode: WorkflowExecuteMode = 'manual',
+): Promise<ExecuteResult> {
+	const helper = new TestCredentialsHelper(under.credentials);
+	const { workflow, node } = buildWorkflow(under);
+	const runExecutionData: IRunExecutionData = createRunExecutionData({
+		resultData: { runData: {} },
+	});
+	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData(helper),
+		mode,
+		runExecutionData,
+		0,
+		items,
+		{ main: [items] },
+		executeData,
+		[],
+	);
+	const type = under.type;
+	if (!type.execute) throw new Error('node has no execute()');
+	const output = (await type.execute.call(context)) as INodeExecutionData[][] | null;
+	return { output, helper };
+}
+
+export interface PollHarness {
+	/** The workflow's static data as n8n would persist it (shared across polls of this harness). */
+	staticData: IDataObject;
+	poll(mode?: WorkflowExecuteMode, activation?: WorkflowActivateMode): Promise<INodeExecutionData[][] | null>;
+	helper: TestCredentialsHelper;
+}
+
+/**
+ * A trigger node under n8n-core's real PollContext. Static data lives on the workflow object between
+ * polls, as in a running n8n; pass `staticData` from an earlier harness to simulate a restart.
+ * Like n8n, static data is "saved" (copied to `saved`) only when a trigger-mode poll emits items.
+ */
+export function pollHarness(under: NodeUnderTest, persisted?: IDataObject): PollHarness & { saved: IDataObject } {
+	const helper = new TestCredentialsHelper(under.credentials);
+	const startData = structuredClone(persisted ?? {});
+	const { workflow, node } = buildWorkflow(under, startData);
+	const harness = {
+		staticData: workflow.staticData as IDataObject,
+		saved: structuredClone(startData) as IDataObject,
+		helper,
+		async poll(mode: WorkflowExecuteMode = 'trigger', activation: WorkflowActivateMode = 'activate') {
+			const context = new PollContext(workflow, node, additionalData(helper), mode, activation);
+			const type = under.type;
+			if (!type.poll) throw new Error('node has no poll()');
+			const result = await type.poll.call(context);
+			if (mode !== 'manual' && result !== null) {
+				harness.saved = structuredClone(workflow.staticData) as IDataObject;
+			}
+			harness.staticData = workflow.staticData as IDataObject;
+			return result;
+		},
+	};
+	return harness;
+}
