@@ -90,51 +90,45 @@ export class DarktraceApi implements ICredentialType {
 		return signDarktraceRequest(requestOptions as unknown as SignableRequestOptions, parsed, new Date()) as unknown as IHttpRequestOptions;
 	}
 
+	/**
+	 * HTTP errors are let through (ignoreHttpStatusErrors) so the rules can read the appliance's own
+	 * reason: a 400 body says whether the signature or the date was rejected. Anything that is not a
+	 * summary (403, 404, a login page, a redirect) fails the last rule.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{ $credentials.url }}',
 			url: '/antigena/summary',
 			method: 'GET',
 			disableFollowRedirect: true,
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
 			{
-				type: 'responseCode',
+				type: 'responseSuccessBody',
 				properties: {
-					value: 400,
+					key: 'response',
+					value: 'API SIGNATURE ERROR',
 					message:
-						'Darktrace rejected the request signature or date (HTTP 400: API SIGNATURE ERROR or API DATE ERROR). Check that the public and private tokens belong to the same token pair, have no extra spaces, and that this n8n host\'s clock is within 30 minutes of the appliance\'s.',
+						'Darktrace rejected the signature (API SIGNATURE ERROR): the public and private tokens do not match a token pair on this appliance. Copy both tokens again, without spaces around them.',
 				},
 			},
 			{
-				type: 'responseCode',
+				type: 'responseSuccessBody',
 				properties: {
-					value: 401,
-					message: 'Darktrace rejected the tokens (HTTP 401). Create a new API token pair and paste both tokens again.',
+					key: 'response',
+					value: 'API DATE ERROR',
+					message:
+						'Darktrace rejected the request date (API DATE ERROR): this n8n host\'s clock differs from the appliance\'s by more than 30 minutes. Fix the clock (enable NTP) on the n8n host or the appliance.',
 				},
 			},
 			{
-				type: 'responseCode',
+				type: 'responseSuccessBody',
 				properties: {
-					value: 403,
+					key: 'pendingCount',
+					value: undefined,
 					message:
-						'The token\'s user lacks a permission (HTTP 403). Give it "Darktrace RESPOND", "Unrestricted Devices" and "Visualizer" in the appliance\'s permission settings.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 302,
-					message:
-						'The appliance redirected to its login page (HTTP 302): the instance URL is probably not the Threat Visualizer\'s address, or the token has no API access.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'The instance URL answered 404 for /antigena/summary: check the address (no path), and that the appliance runs Threat Visualizer 6 or later.',
+						'The appliance did not return the RESPOND summary. HTTP 403: give the token\'s user the "Darktrace RESPOND", "Unrestricted Devices" and "Visualizer" permissions. HTTP 404, a redirect or a login page: the instance URL is not the Threat Visualizer\'s address (use it without a path).',
 				},
 			},
 		],

@@ -98,16 +98,14 @@ export function parseDarktraceCredentials(data: DarktraceCredentialData): Darktr
 				: `Write it as https://${rawUrl.replace(/\/+$/, '')}`,
 		);
 	}
-	let parsed: URL;
-	try {
-		parsed = new URL(rawUrl);
-	} catch {
+	if (!URL.canParse(rawUrl)) {
 		throw new DarktraceCredentialError(
 			'url',
 			`The Darktrace credential's instance URL "${rawUrl}" is not a valid URL`,
 			'Enter the appliance address, e.g. https://darktrace.example.com',
 		);
 	}
+	const parsed = new URL(rawUrl);
 	if (parsed.search || parsed.hash || rawUrl.includes('?') || rawUrl.includes('#')) {
 		throw new DarktraceCredentialError(
 			'url',

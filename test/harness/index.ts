@@ -3,7 +3,7 @@
  * PollContext) and n8n's real HTTP helpers, with a credentials helper that calls the credential's
  * `authenticate` the way n8n's CLI does. Requests go over real loopback HTTP.
  */
-import { ExecuteContext, PollContext } from 'n8n-core';
+import { ExecuteContext, PollContext, RoutingNode } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -26,19 +26,21 @@ import {
 	type IRequestOptionsSimplified,
 	type IRunExecutionData,
 	type IWorkflowExecuteAdditionalData,
+	type ICredentialTestRequest,
+	type INodeCredentialTestResult,
 	type WorkflowActivateMode,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { DarktraceApi } from '../../credentials/DarktraceApi.credentials';
 
-export interface TestCredentials extends ICredentialDataDecryptedObject {
+export type TestCredentials = ICredentialDataDecryptedObject & {
 	url: string;
 	publicToken: string;
 	privateToken: string;
 	ignoreSslIssues?: boolean;
 	dateFormat?: string;
-}
+};
 
 export const CREDENTIAL_TYPE = 'darktraceApi';
 
@@ -46,6 +48,8 @@ export const CREDENTIAL_TYPE = 'darktraceApi';
 export class TestCredentialsHelper extends ICredentialsHelper {
 	readonly credentialType: ICredentialType = new DarktraceApi();
 	authenticateCalls = 0;
+	/** Apply `authenticate` twice to every request, as n8n does to its own output on a 401 retry. */
+	authenticateTwice = false;
 
 	constructor(private credentials: TestCredentials) {
 		super();
@@ -68,7 +72,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		this.authenticateCalls++;
 		const authenticate = this.credentialType.authenticate;
 		if (typeof authenticate !== 'function') throw new Error('darktraceApi.authenticate must be a function');
-		return await authenticate.call(this.credentialType, credentials, requestOptions as IHttpRequestOptions);
+		const once = await authenticate.call(this.credentialType, credentials, requestOptions as IHttpRequestOptions);
+		return this.authenticateTwice ? await authenticate.call(this.credentialType, credentials, once) : once;
 	}
 
 	async preAuthentication(
@@ -197,8 +202,10 @@ export async function executeNode(
 	under: NodeUnderTest,
 	items: INodeExecutionData[] = [{ json: {} }],
 	mode: WorkflowExecuteMode = 'manual',
+	configure?: (helper: TestCredentialsHelper) => void,
 ): Promise<ExecuteResult> {
 	const helper = new TestCredentialsHelper(under.credentials);
+	configure?.(helper);
 	const { workflow, node } = buildWorkflow(under);
 	const runExecutionData: IRunExecutionData = createRunExecutionData({
 		resultData: { runData: {} },
@@ -255,4 +262,71 @@ export function pollHarness(under: NodeUnderTest, persisted?: IDataObject): Poll
 		},
 	};
 	return harness;
+}
+
+/**
+ * Runs the credential's `test` the way n8n's CLI does (CredentialsTester.runRequestTest): the test
+ * request as the routing of a temporary node, executed by n8n-core's RoutingNode, then the rules.
+ */
+export async function testCredential(credentials: TestCredentials): Promise<INodeCredentialTestResult & { helper: TestCredentialsHelper }> {
+	const helper = new TestCredentialsHelper(credentials);
+	const test = helper.credentialType.test as ICredentialTestRequest;
+	const tempType: INodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'temp',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: test.request } }],
+		},
+	};
+	const { workflow, node } = buildWorkflow({ type: tempType, name: 'temp', parameters: {}, credentials, nodeName: 'Temp-Node' });
+	const inputData = { main: [[{ json: {} }]] };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData(helper),
+		'internal',
+		createRunExecutionData({ resultData: { runData: {} } }),
+		0,
+		[],
+		inputData,
+		{ node, data: {}, source: null },
+		[],
+	);
+	const routingNode = new RoutingNode(context, tempType, {
+		id: 'cred-1',
+		name: 'Darktrace (test)',
+		type: CREDENTIAL_TYPE,
+		data: credentials,
+	});
+	let response: INodeExecutionData[][] | null | undefined;
+	try {
+		response = (await routingNode.runNode()) as INodeExecutionData[][] | null | undefined;
+	} catch (error) {
+		const cause = (error as { cause?: { response?: { status: number; statusText: string }; code?: string } }).cause;
+		if (cause?.response) {
+			for (const rule of test.rules ?? []) {
+				if (rule.type === 'responseCode' && cause.response.status === rule.properties.value) {
+					return { status: 'Error', message: rule.properties.message, helper };
+				}
+			}
+			return { status: 'Error', message: cause.response.statusText || `Received HTTP status code: ${cause.response.status}`, helper };
+		}
+		if (cause?.code) return { status: 'Error', message: cause.code, helper };
+		return { status: 'Error', message: String((error as Error).message), helper };
+	}
+	for (const rule of test.rules ?? []) {
+		if (rule.type === 'responseSuccessBody') {
+			const json = response?.[0]?.[0]?.json as IDataObject | undefined;
+			const value = rule.properties.key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as IDataObject)[k] : undefined), json);
+			if (value === rule.properties.value) return { status: 'Error', message: rule.properties.message, helper };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!', helper };
 }

@@ -1,0 +1,31 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { parseCodeId, parseReason } from '../../helpers/validation';
+import { codeIdField, reasonField, writeOptions } from '../common.descriptions';
+import type { Send } from '../node.type';
+import { changeAction } from './common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Clearing also suppresses the same action for the same model breach for the rest of its original window',
+		name: 'clearNotice',
+		type: 'notice',
+		default: '',
+	},
+	codeIdField,
+	reasonField,
+	writeOptions,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['clear'] } }, properties);
+
+/** Clears an active, pending or expired action: POST /antigena {codeid, clear: true, reason}. */
+export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+	const codeid = parseCodeId(this.getNodeParameter('codeId', i));
+	const reason = parseReason(this.getNodeParameter('reason', i, ''));
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const body: IDataObject & { codeid: number } = { codeid, clear: true };
+	if (reason) body.reason = reason;
+	return async () => await changeAction.call(this, i, 'clear', body, options);
+}

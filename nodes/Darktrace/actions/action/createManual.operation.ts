@@ -1,0 +1,128 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { INHIBITORS, simplifyAction } from '../../helpers/action';
+import {
+	parseConnections,
+	parseDeviceId,
+	parseDuration,
+	parseInhibitor,
+	parseReason,
+} from '../../helpers/validation';
+import { darktraceApiRequest } from '../../transport';
+import { durationField, reasonField, writeOptions } from '../common.descriptions';
+import type { Send } from '../node.type';
+import { getActionByCodeId } from './common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Device ID',
+		name: 'did',
+		type: 'number',
+		default: 0,
+		required: true,
+		placeholder: 'e.g. 12',
+		description: 'The device\'s "did" in Darktrace',
+	},
+	{
+		displayName: 'Inhibitor',
+		name: 'inhibitor',
+		type: 'options',
+		default: 'quarantine',
+		options: Object.entries(INHIBITORS).map(([value, name]) => ({ name, value })),
+		description:
+			'What RESPOND enforces on the device. Which inhibitors a device supports depends on its sensor (client sensors reject pattern-of-life and outgoing blocks).',
+	},
+	durationField('How long the action stays in force'),
+	{
+		displayName: 'Connections',
+		name: 'connections',
+		type: 'fixedCollection',
+		placeholder: 'Add Connection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		displayOptions: { show: { inhibitor: ['connection'] } },
+		description: 'The connections to block: at least one pair',
+		options: [
+			{
+				displayName: 'Connection',
+				name: 'connection',
+				values: [
+					{
+						displayName: 'Source',
+						name: 'src',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 10.10.10.10',
+						description: 'IP address or host name of the source (usually the device)',
+					},
+					{
+						displayName: 'Destination',
+						name: 'dst',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. example.com',
+						description: 'IP address or host name of the destination',
+					},
+					{
+						displayName: 'Port',
+						name: 'port',
+						type: 'number',
+						default: 0,
+						typeOptions: { minValue: 0, maxValue: 65535 },
+						description: 'Destination port; 0 blocks every port',
+					},
+				],
+			},
+		],
+	},
+	reasonField,
+	writeOptions,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['createManual'] } }, properties);
+
+/** POST /antigena/manual. Never retried: a retry would create a second action. */
+export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+	const did = parseDeviceId(this.getNodeParameter('did', i));
+	const inhibitor = parseInhibitor(this.getNodeParameter('inhibitor', i));
+	const duration = parseDuration(this.getNodeParameter('duration', i));
+	const rawConnections = this.getNodeParameter('connections.connection', i, []) as IDataObject[];
+	const connections = parseConnections(inhibitor, rawConnections);
+	const reason = parseReason(this.getNodeParameter('reason', i, ''));
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+
+	const body: IDataObject = { did, action: inhibitor, duration };
+	if (reason) body.reason = reason;
+	if (connections) body.connections = connections as unknown as IDataObject[];
+
+	return async () => {
+		const { body: response } = await darktraceApiRequest.call(this, {
+			method: 'POST',
+			endpoint: '/antigena/manual',
+			body,
+			itemIndex: i,
+			timeoutSeconds: options.timeout as number | undefined,
+			write: {
+				description: `create a manual "${INHIBITORS[inhibitor]}" action on device ${did}`,
+				howToCheck: `List the device's actions with Action > Get Many (Device ID ${did}) before running this again, or you may create a second action.`,
+			},
+		});
+		const answer = response as IDataObject;
+		const codeid = Number(answer.codeid ?? answer.code);
+		const result: IDataObject = {
+			codeid: Number.isFinite(codeid) ? codeid : null,
+			operation: 'createManual',
+			did,
+			inhibitor,
+			label: INHIBITORS[inhibitor],
+			duration,
+			reason,
+			response: answer,
+		};
+		if (connections) result.connections = connections as unknown as IDataObject[];
+		if (options.returnAction && Number.isFinite(codeid)) {
+			result.action = simplifyAction(await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined, { did }));
+		}
+		return [result];
+	};
+}

@@ -1,0 +1,293 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import {
+	ACTION_STATES,
+	INHIBITORS,
+	indexByDevice,
+	normalizeAction,
+	simplifyAction,
+	splitActionsResponse,
+	type NormalizedAction,
+} from '../../helpers/action';
+import {
+	InputError,
+	ipMatcher,
+	parseCodeId,
+	parseDeviceId,
+	parseInteger,
+	parseResponseData,
+	parseScore,
+	parseTimeWindow,
+} from '../../helpers/validation';
+import { darktraceApiRequest } from '../../transport';
+import {
+	endTimeField,
+	responseDataOption,
+	simplifyField,
+	startTimeField,
+	timeoutOption,
+} from '../common.descriptions';
+import type { Send } from '../node.type';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		displayOptions: { show: { returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Awaiting Confirmation',
+				name: 'needConfirming',
+				type: 'options',
+				default: 'any',
+				options: [
+					{ name: 'Any', value: 'any' },
+					{ name: 'Only Pending (Awaiting Confirmation)', value: 'pending' },
+					{ name: 'Only Not Pending', value: 'notPending' },
+				],
+				description: 'Whether to keep only actions awaiting human confirmation (the API\'s "needconfirming")',
+			},
+			{
+				displayName: 'Code ID',
+				name: 'codeId',
+				type: 'number',
+				default: 0,
+				description: 'Only the action with this "codeid" (filtered here: the appliance has no such parameter)',
+			},
+			{
+				displayName: 'Device ID',
+				name: 'did',
+				type: 'number',
+				default: 0,
+				description: 'Only actions on this device ("did")',
+			},
+			{ ...endTimeField, description: 'End of the time window (sent as "endtime"); set together with Start Time' },
+			{
+				displayName: 'Include Cleared',
+				name: 'includeCleared',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include cleared actions',
+			},
+			{
+				displayName: 'Inhibitors',
+				name: 'inhibitors',
+				type: 'multiOptions',
+				default: [],
+				options: Object.entries(INHIBITORS).map(([value, name]) => ({ name, value })),
+				description: 'Only actions of these types (filtered here)',
+			},
+			{
+				displayName: 'IP',
+				name: 'ip',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 10.0.1.*',
+				description: 'Only actions on devices with this IP; * is a wildcard (filtered here)',
+			},
+			{
+				displayName: 'Minimum Score',
+				name: 'minScore',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+				description: 'Only actions whose model-breach score is at least this (0 to 1; manual actions score 0)',
+			},
+			{
+				displayName: 'Model Breach ID',
+				name: 'pbid',
+				type: 'number',
+				default: 0,
+				description: 'Only actions created by this model breach ("pbid")',
+			},
+			{
+				displayName: 'Origin',
+				name: 'origin',
+				type: 'options',
+				default: 'any',
+				options: [
+					{ name: 'Any', value: 'any' },
+					{ name: 'Automatic (Model Breach)', value: 'automatic' },
+					{ name: 'Manual', value: 'manual' },
+				],
+				description: 'Whether to keep only manual or only model-triggered actions (filtered here)',
+			},
+			{ ...startTimeField, description: 'Start of the time window (sent as "starttime"); set together with End Time' },
+			{
+				displayName: 'States',
+				name: 'states',
+				type: 'multiOptions',
+				default: [],
+				options: ACTION_STATES.map((s) => ({ name: s[0].toUpperCase() + s.slice(1), value: s })),
+				description:
+					'Only actions in these states (filtered here): pending = awaiting confirmation, expired = past its expiry (the API keeps "active" true), cleared needs Include Cleared',
+			},
+		],
+	},
+	simplifyField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Include Blocked Connections',
+				name: 'includeConnections',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the connections each action blocked, as "connections"',
+			},
+			{
+				displayName: 'Include Device Details',
+				name: 'fullDeviceDetails',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the device (hostname, MAC, type, OS…) to each action, as "device"',
+			},
+			{
+				displayName: 'Include History',
+				name: 'includeHistory',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add each action\'s history (created, extended, cleared…, with user and reason)',
+			},
+			responseDataOption,
+			timeoutOption,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['getMany'] } }, properties);
+
+interface Filters {
+	needConfirming?: string;
+	codeId?: number | string;
+	did?: number | string;
+	pbid?: number | string;
+	includeCleared?: boolean;
+	startTime?: unknown;
+	endTime?: unknown;
+	inhibitors?: string[];
+	ip?: string;
+	minScore?: number | string;
+	origin?: string;
+	states?: string[];
+}
+
+/** 0 is the UI's "not set" for optional numeric filters. */
+const isSet = (v: unknown) => v !== undefined && v !== null && v !== '' && v !== 0 && v !== '0';
+
+/** Builds the appliance query and the client-side filter from the item's parameters. */
+export function buildGetManyQuery(filters: Filters, options: IDataObject) {
+	const qs: IDataObject = {};
+	if (filters.needConfirming === 'pending') qs.needconfirming = true;
+	else if (filters.needConfirming === 'notPending') qs.needconfirming = false;
+	else if (filters.needConfirming !== undefined && filters.needConfirming !== 'any') {
+		throw new InputError('Awaiting Confirmation', filters.needConfirming, 'Use "any", "pending" or "notPending".', 'is not an option');
+	}
+	const states = filters.states ?? [];
+	for (const s of states) {
+		if (!ACTION_STATES.includes(s as never)) {
+			throw new InputError('States', s, `Use ${ACTION_STATES.join(', ')}.`, 'is not a state');
+		}
+	}
+	if (filters.includeCleared || states.includes('cleared')) qs.includecleared = true;
+	if (isSet(filters.did)) qs.did = parseDeviceId(filters.did);
+	if (isSet(filters.pbid)) qs.pbid = parseInteger('Model Breach ID', filters.pbid, 'Use the model breach\'s "pbid" (a positive whole number).');
+	const window = parseTimeWindow(filters.startTime, filters.endTime);
+	if (window) Object.assign(qs, window);
+	if (options.includeHistory) qs.includehistory = true;
+	if (options.includeConnections) qs.includeconnections = true;
+	if (options.fullDeviceDetails) qs.fulldevicedetails = true;
+	const responseData = parseResponseData(options.responseData);
+	if (responseData) qs.responsedata = responseData;
+
+	const codeid = isSet(filters.codeId) ? parseCodeId(filters.codeId) : undefined;
+	const inhibitors = filters.inhibitors ?? [];
+	for (const inhibitor of inhibitors) {
+		if (!(inhibitor in INHIBITORS)) {
+			throw new InputError('Inhibitors', inhibitor, `Use ${Object.keys(INHIBITORS).join(', ')}.`, 'is not a RESPOND inhibitor');
+		}
+	}
+	const matchIp = filters.ip ? ipMatcher(filters.ip) : undefined;
+	const minScore = isSet(filters.minScore) ? parseScore('Minimum Score', filters.minScore) : undefined;
+	const origin = filters.origin ?? 'any';
+	if (!['any', 'manual', 'automatic'].includes(origin)) {
+		throw new InputError('Origin', origin, 'Use "any", "manual" or "automatic".', 'is not an option');
+	}
+	const keep = (a: NormalizedAction) =>
+		(codeid === undefined || a.codeid === codeid) &&
+		(inhibitors.length === 0 || inhibitors.includes(a.action)) &&
+		(matchIp === undefined || matchIp(a.ip)) &&
+		(minScore === undefined || a.score >= minScore) &&
+		(origin === 'any' || a.manual === (origin === 'manual')) &&
+		(states.length === 0 || states.includes(a.state));
+	return { qs, keep, raw: responseData !== undefined };
+}
+
+/** GET /antigena: one item per action, whichever shape the appliance answers with. */
+export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+	const limit = returnAll
+		? Infinity
+		: parseInteger('Limit', this.getNodeParameter('limit', i, 50), 'Give a positive whole number, or turn on Return All.');
+	const filters = this.getNodeParameter('filters', i, {}) as Filters;
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const simple = this.getNodeParameter('simple', i, true) as boolean;
+	const { qs, keep, raw } = buildGetManyQuery(filters, options);
+
+	return async () => {
+		const { body, serverTime } = await darktraceApiRequest.call(this, {
+			method: 'GET',
+			endpoint: '/antigena',
+			qs,
+			itemIndex: i,
+			timeoutSeconds: options.timeout as number | undefined,
+		});
+		if (raw) {
+			// "responsedata" trims the answer to one field: hand it over as it came.
+			const list = Array.isArray(body) ? body : [body];
+			return list.slice(0, limit).map((entry) => (entry && typeof entry === 'object' ? (entry as IDataObject) : { value: entry as string }));
+		}
+		const response = splitActionsResponse(body);
+		const { devices, connections } = indexByDevice(response);
+		const out: IDataObject[] = [];
+		for (const rawAction of response.actions) {
+			if (out.length >= limit) break;
+			const action = normalizeAction(rawAction, serverTime);
+			if (!keep(action)) continue;
+			const device = devices.get(action.did);
+			if (device) action.device = device;
+			if (options.includeConnections) action.connections = connections.get(action.did) ?? [];
+			if (simple) {
+				out.push(simplifyAction(action));
+			} else {
+				const full: IDataObject = { ...rawAction, state: action.state };
+				if (device) full.device = device;
+				if (options.includeConnections) full.connections = action.connections;
+				out.push(full);
+			}
+		}
+		return out;
+	};
+}

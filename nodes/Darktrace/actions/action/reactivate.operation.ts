@@ -1,0 +1,26 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
+import { codeIdField, durationField, reasonField, writeOptions } from '../common.descriptions';
+import type { Send } from '../node.type';
+import { changeAction } from './common';
+
+const properties: INodeProperties[] = [
+	codeIdField,
+	durationField('How long the reactivated action stays in force, from now (required by the appliance)'),
+	reasonField,
+	writeOptions,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['reactivate'] } }, properties);
+
+/** Reactivates a cleared or expired action: POST /antigena {codeid, activate: true, duration, reason}. */
+export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+	const codeid = parseCodeId(this.getNodeParameter('codeId', i));
+	const duration = parseDuration(this.getNodeParameter('duration', i));
+	const reason = parseReason(this.getNodeParameter('reason', i, ''));
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const body: IDataObject & { codeid: number } = { codeid, activate: true, duration };
+	if (reason) body.reason = reason;
+	return async () => await changeAction.call(this, i, 'reactivate', body, options);
+}

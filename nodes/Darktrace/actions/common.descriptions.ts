@@ -1,0 +1,109 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_TIMEOUT_SECONDS } from '../transport';
+import { MAX_DURATION_SECONDS } from '../helpers/validation';
+
+/** Parameters several operations share; each operation file scopes them with updateDisplayOptions. */
+
+export const codeIdField: INodeProperties = {
+	displayName: 'Code ID',
+	name: 'codeId',
+	type: 'number',
+	default: 0,
+	required: true,
+	placeholder: 'e.g. 10170',
+	description: 'The RESPOND action\'s "codeid", as output by Get Many or the trigger',
+};
+
+export const reasonField: INodeProperties = {
+	displayName: 'Reason',
+	name: 'reason',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. Approved in ticket SOC-1234',
+	description:
+		'Recorded in the action\'s history with the token\'s user. Required by appliances with "Audit Antigena" on: they reject writes without a reason.',
+};
+
+export function durationField(description: string, required = true): INodeProperties {
+	return {
+		displayName: 'Duration (Seconds)',
+		name: 'duration',
+		type: 'number',
+		default: 3600,
+		required,
+		typeOptions: { minValue: 1, maxValue: MAX_DURATION_SECONDS },
+		description,
+	};
+}
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	default: DEFAULT_TIMEOUT_SECONDS,
+	typeOptions: { minValue: 1, maxValue: 600 },
+	description: 'How long to wait for the appliance to answer each request',
+};
+
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Max Requests in Flight',
+	name: 'concurrency',
+	type: 'number',
+	default: 1,
+	typeOptions: { minValue: 1, maxValue: 10 },
+	description:
+		'For many input items: how many requests to send at once (1 = one after another). Output stays in input order.',
+};
+
+export const returnActionOption: INodeProperties = {
+	displayName: 'Return Action After Write',
+	name: 'returnAction',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to read the action back after the write and add its new state as "action"',
+};
+
+/** The options every write operation offers. */
+export const writeOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [returnActionOption, concurrencyOption, timeoutOption],
+};
+
+export const startTimeField: INodeProperties = {
+	displayName: 'Start Time',
+	name: 'startTime',
+	type: 'dateTime',
+	default: '',
+	description: 'Start of the time window; set together with End Time',
+};
+
+export const endTimeField: INodeProperties = {
+	displayName: 'End Time',
+	name: 'endTime',
+	type: 'dateTime',
+	default: '',
+	description: 'End of the time window; set together with Start Time',
+};
+
+export const responseDataOption: INodeProperties = {
+	displayName: 'Response Data Field',
+	name: 'responseData',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. actions',
+	description:
+		'Ask the appliance to return only this top-level field (the API\'s "responsedata"). The output is then the raw field, not one item per action.',
+};
+
+export const simplifyField: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simple',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to return a simplified version of the response instead of the raw data',
+};

@@ -1,0 +1,120 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { InputError } from '../helpers/validation';
+import * as action from './action/Action.resource';
+import type { Operation, Send } from './node.type';
+import * as summary from './summary/Summary.resource';
+
+const operations: Record<string, Record<string, Operation>> = {
+	action: {
+		activate: action.activate,
+		clear: action.clear,
+		createManual: action.createManual,
+		extend: action.extend,
+		get: action.get,
+		getMany: action.getMany,
+		reactivate: action.reactivate,
+	},
+	summary: { get: summary.get },
+};
+
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+/** Any error of an item as the n8n error for that item. */
+function itemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof InputError) {
+		return new NodeOperationError(ctx.getNode(), error.message, { itemIndex, description: error.fix });
+	}
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+/** Runs `tasks` with at most `limit` in flight; results keep the tasks' order. Stops starting new
+ * tasks after the first failure when `stopOnError`. */
+async function runPool<T>(
+	tasks: Array<() => Promise<T>>,
+	limit: number,
+	stopOnError: boolean,
+): Promise<Array<{ value?: T; error?: unknown; skipped?: boolean }>> {
+	const results: Array<{ value?: T; error?: unknown; skipped?: boolean }> = tasks.map(() => ({ skipped: true }));
+	let next = 0;
+	let failed = false;
+	const worker = async () => {
+		while (next < tasks.length && !(stopOnError && failed)) {
+			const index = next++;
+			try {
+				results[index] = { value: await tasks[index]() };
+			} catch (error) {
+				results[index] = { error };
+				failed = true;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+	return results;
+}
+
+/**
+ * Validates every item before sending anything (so a typo in item 50 sends nothing for items 1–49
+ * unless "continue on fail" is on), then sends, up to "Max Requests in Flight" at a time.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	if (resource === CUSTOM_API_CALL || operationName === CUSTOM_API_CALL) {
+		throw new NodeOperationError(this.getNode(), 'Custom API calls are made with the HTTP Request node', {
+			description:
+				'Add an HTTP Request node, set Authentication to "Predefined Credential Type" and choose "Darktrace API": it signs any Darktrace endpoint with this credential.',
+		});
+	}
+	const operation = operations[resource]?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not known for resource "${resource}"`);
+	}
+	const continueOnFail = this.continueOnFail();
+
+	const sends: Array<Send | NodeApiError | NodeOperationError> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			sends.push(await operation.prepare.call(this, i));
+		} catch (error) {
+			const nodeError = itemError(this, error, i);
+			if (!continueOnFail) throw nodeError;
+			sends.push(nodeError);
+		}
+	}
+
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const concurrency = Math.min(10, Math.max(1, Math.floor(Number(options.concurrency ?? 1)) || 1));
+	const results = await runPool(
+		sends.map((send) => async () => {
+			if (typeof send !== 'function') throw send;
+			return await send();
+		}),
+		concurrency,
+		!continueOnFail,
+	);
+
+	const output: INodeExecutionData[] = [];
+	for (let i = 0; i < results.length; i++) {
+		const { value, error } = results[i];
+		if (error !== undefined) {
+			const nodeError = itemError(this, error, i);
+			if (!continueOnFail) throw nodeError;
+			output.push({ json: { error: nodeError.message, description: nodeError.description ?? null }, pairedItem: { item: i } });
+			continue;
+		}
+		for (const json of value ?? []) output.push({ json, pairedItem: { item: i } });
+	}
+	return [output];
+}

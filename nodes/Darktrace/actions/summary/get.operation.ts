@@ -1,0 +1,55 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { parseResponseData, parseTimeWindow } from '../../helpers/validation';
+import { darktraceApiRequest } from '../../transport';
+import { endTimeField, responseDataOption, startTimeField, timeoutOption } from '../common.descriptions';
+import type { Send } from '../node.type';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				...endTimeField,
+				description: 'End of the time window; set together with Start Time. With a window, pending counts are not available.',
+			},
+			responseDataOption,
+			{
+				...startTimeField,
+				description: 'Start of the time window; set together with End Time. With a window, pending counts are not available.',
+			},
+			timeoutOption,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['summary'], operation: ['get'] } }, properties);
+
+/** GET /antigena/summary: pending/active counts and the devices carrying them. */
+export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const window = parseTimeWindow(options.startTime, options.endTime);
+	const responseData = parseResponseData(options.responseData);
+	const qs: IDataObject = { ...window };
+	if (responseData) qs.responsedata = responseData;
+	return async () => {
+		const { body } = await darktraceApiRequest.call(this, {
+			method: 'GET',
+			endpoint: '/antigena/summary',
+			qs,
+			itemIndex: i,
+			timeoutSeconds: options.timeout as number | undefined,
+		});
+		const summary = { ...(body as IDataObject) };
+		if (window) {
+			summary.starttime = window.starttime;
+			summary.endtime = window.endtime;
+			summary.pendingAvailable = false;
+		}
+		return [summary];
+	};
+}

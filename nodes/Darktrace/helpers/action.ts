@@ -1,0 +1,204 @@
+/**
+ * Normalising RESPOND actions as real appliances return them: loose types (`expires` as a float,
+ * `updated` as a string, `triggerer` null / "null" / object), two response shapes (plain array, or
+ * `{actions, devices, connections}`), and a state the API never states outright.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+export type ActionState = 'pending' | 'active' | 'expired' | 'cleared';
+
+export const ACTION_STATES: readonly ActionState[] = ['pending', 'active', 'expired', 'cleared'];
+
+export const INHIBITORS = {
+	connection: 'Block matching connections',
+	pol: 'Enforce pattern of life',
+	gpol: 'Enforce group pattern of life',
+	quarantine: 'Quarantine device',
+	quarantineOutgoing: 'Block all outgoing traffic',
+	quarantineIncoming: 'Block all incoming traffic',
+} as const;
+
+export type Inhibitor = keyof typeof INHIBITORS;
+
+export interface Triggerer {
+	username: string;
+	reason: string;
+}
+
+/** An action with every field in one type, plus what we compute. Unknown extra fields are kept. */
+export interface NormalizedAction extends IDataObject {
+	codeid: number;
+	did: number;
+	ip: string;
+	action: string;
+	label: string;
+	detail: string;
+	manual: boolean;
+	triggerer: Triggerer | null;
+	score: number;
+	pbid: number | null;
+	model: string;
+	modeluuid: string;
+	start: number | null;
+	expires: number | null;
+	updated: number | null;
+	blocked: boolean;
+	active: boolean;
+	cleared: boolean;
+	agemail: boolean;
+	aghost: boolean;
+	/** Computed: pending (awaits confirmation), active (in force now), expired, cleared. */
+	state: ActionState;
+	startIso: string | null;
+	expiresIso: string | null;
+	updatedIso: string | null;
+	/** Seconds until expiry (0 once expired). */
+	remainingSeconds: number;
+}
+
+/** A number from a number or a numeric string (`"1586190000000"`, `1586190000000.0`); else null. */
+export function toNumber(value: unknown): number | null {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+	if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+	return null;
+}
+
+/** Epoch milliseconds, rounded (appliances send `1586190000000.0`). */
+export function toEpochMs(value: unknown): number | null {
+	const n = toNumber(value);
+	return n === null ? null : Math.round(n);
+}
+
+export function toBool(value: unknown): boolean {
+	return value === true || value === 'true' || value === 1 || value === '1';
+}
+
+function toTriggerer(value: unknown): Triggerer | null {
+	if (value && typeof value === 'object' && !Array.isArray(value)) {
+		const t = value as IDataObject;
+		return { username: String(t.username ?? ''), reason: String(t.reason ?? '') };
+	}
+	return null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * The state an operator means. The appliance keeps `active=true` after expiry, so expiry is read from
+ * `expires`; an action that was never activated and has not expired is awaiting confirmation.
+ */
+export function actionState(a: { active: boolean; cleared: boolean; expires: number | null }, now: number): ActionState {
+	if (a.cleared) return 'cleared';
+	if (a.expires !== null && a.expires <= now) return 'expired';
+	return a.active ? 'active' : 'pending';
+}
+
+/** Normalises one raw action. `now` is epoch ms. */
+export function normalizeAction(raw: IDataObject, now: number): NormalizedAction {
+	const expires = toEpochMs(raw.expires);
+	const start = toEpochMs(raw.start);
+	const updated = toEpochMs(raw.updated);
+	const base = {
+		...raw,
+		codeid: toNumber(raw.codeid) ?? toNumber(raw.code) ?? 0,
+		did: toNumber(raw.did) ?? 0,
+		ip: String(raw.ip ?? ''),
+		action: String(raw.action ?? ''),
+		label: String(raw.label ?? ''),
+		detail: String(raw.detail ?? ''),
+		manual: toBool(raw.manual),
+		triggerer: toTriggerer(raw.triggerer),
+		score: toNumber(raw.score) ?? 0,
+		pbid: toNumber(raw.pbid),
+		model: String(raw.model ?? ''),
+		modeluuid: String(raw.modeluuid ?? ''),
+		start,
+		expires,
+		updated,
+		blocked: toBool(raw.blocked),
+		active: toBool(raw.active),
+		cleared: toBool(raw.cleared),
+		agemail: toBool(raw.agemail),
+		aghost: toBool(raw.aghost),
+	};
+	return {
+		...base,
+		state: actionState(base, now),
+		startIso: iso(start),
+		expiresIso: iso(expires),
+		updatedIso: iso(updated),
+		remainingSeconds: expires === null ? 0 : Math.max(0, Math.round((expires - now) / 1000)),
+	};
+}
+
+export interface ActionsResponse {
+	actions: IDataObject[];
+	devices: IDataObject[];
+	connections: IDataObject[];
+}
+
+/** Accepts both shapes of GET /antigena (array, or `{actions, devices?, connections?}`). */
+export function splitActionsResponse(response: unknown): ActionsResponse {
+	if (Array.isArray(response)) return { actions: response as IDataObject[], devices: [], connections: [] };
+	if (response && typeof response === 'object') {
+		const r = response as IDataObject;
+		const list = (key: string) => (Array.isArray(r[key]) ? (r[key] as IDataObject[]) : []);
+		return { actions: list('actions'), devices: list('devices'), connections: list('connections') };
+	}
+	throw new Error('GET /antigena answered neither a list of actions nor an object with "actions"');
+}
+
+/** Device and blocked-connection lookups by `did`, built once per response. */
+export function indexByDevice(response: ActionsResponse) {
+	const devices = new Map<number, IDataObject>();
+	for (const d of response.devices) {
+		const did = toNumber(d.did);
+		if (did !== null) devices.set(did, d);
+	}
+	const connections = new Map<number, IDataObject[]>();
+	for (const c of response.connections) {
+		const did = toNumber(c.did);
+		if (did === null) continue;
+		const list = connections.get(did);
+		if (list) list.push(c);
+		else connections.set(did, [c]);
+	}
+	return { devices, connections };
+}
+
+/** The fields an approval workflow needs, in the order a reader scans them. */
+export function simplifyAction(a: NormalizedAction): IDataObject {
+	const out: IDataObject = {
+		codeid: a.codeid,
+		state: a.state,
+		action: a.action,
+		label: a.label,
+		did: a.did,
+		ip: a.ip,
+		score: a.score,
+		model: a.model,
+		pbid: a.pbid,
+		manual: a.manual,
+		triggeredBy: a.triggerer?.username ?? null,
+		triggerReason: a.triggerer?.reason ?? null,
+		detail: a.detail,
+		start: a.startIso,
+		expires: a.expiresIso,
+		remainingSeconds: a.remainingSeconds,
+	};
+	const device = a.device as IDataObject | undefined;
+	if (device) {
+		out.device = {
+			did: device.did,
+			hostname: device.hostname ?? null,
+			ip: device.ip ?? null,
+			macaddress: device.macaddress ?? null,
+			typelabel: device.typelabel ?? null,
+			os: device.os ?? null,
+			vendor: device.vendor ?? null,
+		};
+	}
+	if (a.connections) out.connections = a.connections;
+	if (a.history) out.history = a.history;
+	return out;
+}

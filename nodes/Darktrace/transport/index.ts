@@ -1,0 +1,215 @@
+/**
+ * The one way our nodes talk to the appliance. Every request is signed by the Darktrace API credential's
+ * `authenticate` (via n8n's `httpRequestWithAuthentication`); this module adds what n8n does not:
+ * credential validation before anything is sent, bounded retries for reads only, and errors translated
+ * into what to fix. Writes are never retried: a write without a clear answer is reported as unknown.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type IPollFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import {
+	DarktraceCredentialError,
+	parseDarktraceCredentials,
+	type DarktraceCredentialData,
+	type DarktraceCredentials,
+} from '../../../credentials/common/darktraceAuth';
+import { looksLikeHtml, translateAnswer, translateNetworkError, type Translated } from '../helpers/errors';
+
+export const CREDENTIAL_TYPE = 'darktraceApi';
+
+export type DarktraceContext = IExecuteFunctions | IPollFunctions;
+
+export const DEFAULT_TIMEOUT_SECONDS = 60;
+/** Attempts for a read: the first plus two retries. */
+const READ_ATTEMPTS = 3;
+const BACKOFF_MS = [500, 1500];
+/** Longest Retry-After we honour before giving up on a read. */
+const MAX_RETRY_AFTER_MS = 10_000;
+const RETRYABLE_STATUS = [429, 500, 502, 503, 504];
+const RETRYABLE_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN'];
+
+export interface DarktraceRequest {
+	method: 'GET' | 'POST';
+	endpoint: '/antigena' | '/antigena/manual' | '/antigena/summary';
+	qs?: IDataObject;
+	body?: IDataObject;
+	itemIndex?: number;
+	timeoutSeconds?: number;
+	/** For writes: what the write was, e.g. "activate action 123"; used in "outcome unknown" errors. */
+	write?: { description: string; howToCheck: string };
+}
+
+/** Reads and validates the credential; a bad field becomes a NodeOperationError before any request. */
+export async function getDarktraceCredentials(this: DarktraceContext, itemIndex = 0): Promise<DarktraceCredentials> {
+	const data = (await this.getCredentials(CREDENTIAL_TYPE)) as DarktraceCredentialData;
+	try {
+		return parseDarktraceCredentials(data);
+	} catch (error) {
+		if (error instanceof DarktraceCredentialError) {
+			throw new NodeOperationError(this.getNode(), error.problem, { itemIndex, description: error.fix });
+		}
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	}
+}
+
+interface FullResponse {
+	body: unknown;
+	headers: Record<string, unknown>;
+	statusCode: number;
+}
+
+function retryAfterMs(headers: Record<string, unknown>, now: number): number | undefined {
+	const key = Object.keys(headers).find((h) => h.toLowerCase() === 'retry-after');
+	if (key === undefined) return undefined;
+	const value = String(headers[key]).trim();
+	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+	const at = Date.parse(value);
+	return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function networkCode(error: unknown): { code?: string; message: string } {
+	let current = error as { code?: unknown; cause?: unknown; message?: unknown; errorResponse?: unknown } | undefined;
+	const message = String((error as Error)?.message ?? error);
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && /^[A-Z_]+$/.test(current.code)) {
+			return { code: current.code, message: String(current.message ?? message) };
+		}
+		current = (current.cause ?? current.errorResponse) as typeof current;
+	}
+	return { message };
+}
+
+function apiError(
+	ctx: DarktraceContext,
+	translated: Translated,
+	itemIndex: number,
+	httpCode?: number,
+	response?: unknown,
+): NodeApiError {
+	const payload: JsonObject = { message: translated.message };
+	if (response && typeof response === 'object' && !Array.isArray(response)) {
+		payload.response = response as JsonObject;
+	}
+	return new NodeApiError(ctx.getNode(), payload, {
+		message: translated.message,
+		description: translated.description,
+		httpCode: httpCode === undefined ? undefined : String(httpCode),
+		itemIndex,
+	});
+}
+
+function unknownOutcome(
+	ctx: DarktraceContext,
+	request: DarktraceRequest,
+	cause: string,
+	itemIndex: number,
+	httpCode?: number,
+): NodeApiError {
+	const write = request.write as NonNullable<DarktraceRequest['write']>;
+	return apiError(
+		ctx,
+		{
+			message: `Outcome unknown: the appliance did not confirm the request to ${write.description} (${cause})`,
+			description: `The request was sent and may have been applied. It was NOT retried, to avoid acting twice. ${write.howToCheck}`,
+		},
+		itemIndex,
+		httpCode,
+	);
+}
+
+function isJsonAnswer(body: unknown): boolean {
+	return body !== null && typeof body === 'object' && !Buffer.isBuffer(body);
+}
+
+export interface DarktraceResponse {
+	body: unknown;
+	/** The appliance's clock (its `Date` header), epoch ms; this host's clock if absent. States such as
+	 * "expired" are judged by it, since the appliance decides them. */
+	serverTime: number;
+}
+
+function serverTime(headers: Record<string, unknown>): number {
+	const key = Object.keys(headers).find((h) => h.toLowerCase() === 'date');
+	const parsed = key === undefined ? NaN : Date.parse(String(headers[key]));
+	return Number.isNaN(parsed) ? Date.now() : parsed;
+}
+
+/**
+ * Sends one request and returns the parsed JSON body and the appliance's time. Reads are retried on network errors, 429 and
+ * 5xx (honouring Retry-After up to 10 s); writes are sent exactly once.
+ */
+export async function darktraceApiRequest(
+	this: DarktraceContext,
+	request: DarktraceRequest,
+): Promise<DarktraceResponse> {
+	const itemIndex = request.itemIndex ?? 0;
+	const credentials = await getDarktraceCredentials.call(this, itemIndex);
+	const isWrite = request.method !== 'GET';
+	const what = `${request.method} ${request.endpoint}`;
+	const host = credentials.baseUrl;
+	const attempts = isWrite ? 1 : READ_ATTEMPTS;
+
+	for (let attempt = 1; ; attempt++) {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: request.endpoint,
+			baseURL: credentials.baseUrl,
+			qs: request.qs,
+			body: request.body,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: Math.round((request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000),
+		};
+		let response: FullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				options,
+			)) as FullResponse;
+		} catch (error) {
+			const { code, message } = networkCode(error);
+			if (isWrite) {
+				// A connection refused or a TLS failure happens before anything is sent: that is not unknown.
+				const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || /certificate|ssl|tls/i.test(message);
+				if (!notSent) throw unknownOutcome(this, request, code ?? message, itemIndex);
+			}
+			if (!isWrite && attempt < attempts && code && RETRYABLE_CODES.includes(code)) {
+				await sleep(BACKOFF_MS[attempt - 1]);
+				continue;
+			}
+			throw apiError(this, translateNetworkError(code, message, host, what), itemIndex);
+		}
+
+		const { statusCode, body, headers } = response;
+		if (statusCode >= 200 && statusCode < 300 && isJsonAnswer(body)) return { body, serverTime: serverTime(headers) };
+
+		if (isWrite && (statusCode >= 500 || (statusCode >= 200 && statusCode < 300))) {
+			// 5xx from a gateway, or a 2xx we cannot read: the appliance may have applied the write.
+			throw unknownOutcome(this, request, statusCode >= 500 ? `HTTP ${statusCode}` : 'unreadable answer', itemIndex, statusCode);
+		}
+		if (!isWrite && attempt < attempts && RETRYABLE_STATUS.includes(statusCode)) {
+			const wait = retryAfterMs(headers, Date.now());
+			if (wait === undefined || wait <= MAX_RETRY_AFTER_MS) {
+				await sleep(wait ?? BACKOFF_MS[attempt - 1]);
+				continue;
+			}
+		}
+		if (!isWrite && attempt < attempts && statusCode >= 200 && statusCode < 300 && !looksLikeHtml(body)) {
+			// A truncated or empty JSON answer to a read: read again.
+			await sleep(BACKOFF_MS[attempt - 1]);
+			continue;
+		}
+		throw apiError(this, translateAnswer({ statusCode, body, headers }, what), itemIndex, statusCode, body);
+	}
+}
