@@ -70,7 +70,7 @@ async function runPool<T>(
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
-	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operationName = this.getNodeParameter('operation', 0, '') as string;
 	if (resource === CUSTOM_API_CALL || operationName === CUSTOM_API_CALL) {
 		throw new NodeOperationError(this.getNode(), 'Custom API calls are made with the HTTP Request node', {
 			description:
