@@ -243,11 +243,13 @@ export interface PollHarness {
  */
 export function pollHarness(under: NodeUnderTest, persisted?: IDataObject): PollHarness & { saved: IDataObject } {
 	const helper = new TestCredentialsHelper(under.credentials);
-	const startData = structuredClone(persisted ?? {});
+	// n8n wraps static data in a change-tracking Proxy, which structuredClone cannot copy: copy as JSON.
+	const jsonCopy = (value: IDataObject) => JSON.parse(JSON.stringify(value)) as IDataObject;
+	const startData = jsonCopy(persisted ?? {});
 	const { workflow, node } = buildWorkflow(under, startData);
 	const harness = {
 		staticData: workflow.staticData as IDataObject,
-		saved: structuredClone(startData) as IDataObject,
+		saved: jsonCopy(startData),
 		helper,
 		async poll(mode: WorkflowExecuteMode = 'trigger', activation: WorkflowActivateMode = 'activate') {
 			const context = new PollContext(workflow, node, additionalData(helper), mode, activation);
@@ -255,7 +257,7 @@ export function pollHarness(under: NodeUnderTest, persisted?: IDataObject): Poll
 			if (!type.poll) throw new Error('node has no poll()');
 			const result = await type.poll.call(context);
 			if (mode !== 'manual' && result !== null) {
-				harness.saved = structuredClone(workflow.staticData) as IDataObject;
+				harness.saved = jsonCopy(workflow.staticData as IDataObject);
 			}
 			harness.staticData = workflow.staticData as IDataObject;
 			return result;

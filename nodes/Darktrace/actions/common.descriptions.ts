@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { INHIBITORS } from '../helpers/action';
+
 import { DEFAULT_TIMEOUT_SECONDS } from '../transport';
 import { MAX_DURATION_SECONDS } from '../helpers/validation';
 
@@ -106,4 +108,38 @@ export const simplifyField: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description: 'Whether to return a simplified version of the response instead of the raw data',
+};
+
+export const fullDeviceDetailsOption: INodeProperties = {
+	displayName: 'Include Device Details',
+	name: 'fullDeviceDetails',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to add the device (hostname, MAC, type, OS…) to each action, as "device"',
+};
+
+export const includeHistoryOption: INodeProperties = {
+	displayName: 'Include History',
+	name: 'includeHistory',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to add each action\'s history (created, extended, cleared…, with user and reason)',
+};
+
+export const inhibitorsFilter: INodeProperties = {
+	displayName: 'Inhibitors',
+	name: 'inhibitors',
+	type: 'multiOptions',
+	default: [],
+	options: Object.entries(INHIBITORS).map(([value, name]) => ({ name, value })),
+	description: 'Only actions of these types',
+};
+
+export const minScoreFilter: INodeProperties = {
+	displayName: 'Minimum Score',
+	name: 'minScore',
+	type: 'number',
+	default: 0,
+	typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+	description: 'Only actions whose model-breach score is at least this (0 to 1; manual actions score 0)',
 };

@@ -139,6 +139,7 @@ const NETWORK_CODES: Record<string, (host: string) => string> = {
 	ENOTFOUND: (host) => `The host name of ${host} cannot be resolved: check the instance URL.`,
 	EAI_AGAIN: (host) => `The host name of ${host} cannot be resolved right now (DNS): check the instance URL and n8n's DNS.`,
 	ECONNRESET: (host) => `${host} closed the connection mid-request. Check the instance URL and any proxy or firewall in between.`,
+	ERR_BAD_RESPONSE: (host) => `${host} closed the connection mid-answer. Try again; if it persists, check any proxy or firewall in between.`,
 	EHOSTUNREACH: (host) => `${host} is unreachable from the n8n host: check routing and firewalls.`,
 	ETIMEDOUT: (host) => `${host} did not answer in time: check the instance URL, firewalls, or raise the node's Timeout option.`,
 	ECONNABORTED: (host) => `${host} did not answer within the node's Timeout: raise the Timeout option or narrow the query (time window, device).`,
@@ -155,21 +156,32 @@ const TLS_CODES = [
 	'EPROTO',
 ];
 
+/** What happened to a request that got no usable HTTP answer, in words (n8n rewrites messages that
+ * contain raw codes such as ECONNREFUSED, so codes go in the description only). */
+export function describeNoAnswer(code: string | undefined, rawMessage: string): string {
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(rawMessage)) return 'no answer within the timeout';
+	if (code === 'ECONNRESET' || code === 'ERR_BAD_RESPONSE' || code === 'EPIPE' || /aborted|socket hang up/i.test(rawMessage)) {
+		return 'the connection closed before a complete answer';
+	}
+	return 'the connection failed';
+}
+
 /** Message for a request that got no HTTP answer. `code` is the Node.js / axios error code. */
 export function translateNetworkError(code: string | undefined, rawMessage: string, host: string, what: string): Translated {
+	const codeNote = code ? ` (error code ${code})` : '';
 	if (code && (TLS_CODES.includes(code) || /certificate|ssl|tls/i.test(rawMessage))) {
 		return {
-			message: `The TLS certificate of ${host} could not be verified (${code})`,
+			message: `The TLS certificate of ${host} could not be verified`,
 			description:
-				'Add the appliance\'s CA certificate to n8n (NODE_EXTRA_CA_CERTS, or /opt/custom-certificates in n8n\'s Docker image). Only for a test appliance: turn on "Ignore SSL Issues (Insecure)" in the Darktrace credential.',
+				`Add the appliance's CA certificate to n8n (NODE_EXTRA_CA_CERTS, or /opt/custom-certificates in n8n's Docker image). Only for a test appliance: turn on "Ignore SSL Issues (Insecure)" in the Darktrace credential${codeNote}.`,
 		};
 	}
 	if (code === 'ECONNABORTED' || /timeout/i.test(rawMessage)) {
-		return { message: `${what} timed out`, description: NETWORK_CODES.ECONNABORTED(host) };
+		return { message: `${what} timed out`, description: NETWORK_CODES.ECONNABORTED(host) + codeNote };
 	}
 	const explain = code ? NETWORK_CODES[code] : undefined;
 	return {
-		message: `Could not reach the Darktrace appliance for ${what}${code ? ` (${code})` : ''}`,
-		description: explain ? explain(host) : `${rawMessage}. Check the instance URL and the network between n8n and ${host}.`,
+		message: `Could not reach the Darktrace appliance for ${what}`,
+		description: (explain ? explain(host) : `${rawMessage}. Check the instance URL and the network between n8n and ${host}.`) + codeNote,
 	};
 }

@@ -21,7 +21,7 @@ import {
 	type DarktraceCredentialData,
 	type DarktraceCredentials,
 } from '../../../credentials/common/darktraceAuth';
-import { looksLikeHtml, translateAnswer, translateNetworkError, type Translated } from '../helpers/errors';
+import { describeNoAnswer, looksLikeHtml, translateAnswer, translateNetworkError, type Translated } from '../helpers/errors';
 
 export const CREDENTIAL_TYPE = 'darktraceApi';
 
@@ -34,7 +34,7 @@ const BACKOFF_MS = [500, 1500];
 /** Longest Retry-After we honour before giving up on a read. */
 const MAX_RETRY_AFTER_MS = 10_000;
 const RETRYABLE_STATUS = [429, 500, 502, 503, 504];
-const RETRYABLE_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN'];
+const RETRYABLE_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ERR_BAD_RESPONSE'];
 
 export interface DarktraceRequest {
 	method: 'GET' | 'POST';
@@ -182,7 +182,7 @@ export async function darktraceApiRequest(
 			if (isWrite) {
 				// A connection refused or a TLS failure happens before anything is sent: that is not unknown.
 				const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || /certificate|ssl|tls/i.test(message);
-				if (!notSent) throw unknownOutcome(this, request, code ?? message, itemIndex);
+				if (!notSent) throw unknownOutcome(this, request, describeNoAnswer(code, message), itemIndex);
 			}
 			if (!isWrite && attempt < attempts && code && RETRYABLE_CODES.includes(code)) {
 				await sleep(BACKOFF_MS[attempt - 1]);

@@ -1,0 +1,264 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { INHIBITORS, indexByDevice, normalizeAction, simplifyAction, splitActionsResponse } from './helpers/action';
+import {
+	EVENT_LABELS,
+	TRIGGER_EVENTS,
+	actionMatcher,
+	isTriggerEvent,
+	pickSample,
+	planPoll,
+	readState,
+	triggerQuery,
+	writeState,
+	type Emission,
+	type TriggerEvent,
+} from './helpers/pollState';
+import { InputError, parseIdList, parseInteger, parseScore } from './helpers/validation';
+import { DEFAULT_TIMEOUT_SECONDS, darktraceApiRequest } from './transport';
+import {
+	fullDeviceDetailsOption,
+	includeHistoryOption,
+	inhibitorsFilter,
+	minScoreFilter,
+	simplifyField,
+	timeoutOption,
+} from './actions/common.descriptions';
+
+/** How many actions a manual run ("Fetch Test Event") shows: n8n's triggers show one sample. */
+const SAMPLE_SIZE = 1;
+
+interface TriggerSettings {
+	events: TriggerEvent[];
+	qs: IDataObject;
+	matches: (raw: IDataObject) => boolean;
+	simple: boolean;
+	emitExisting: boolean;
+	timeoutSeconds: number;
+}
+
+function invalid(field: string, value: unknown, fix: string, problem: string): InputError {
+	return new InputError(field, value, fix, problem);
+}
+
+/** Reads and checks every parameter; a bad one throws before any request is sent. */
+function parseSettings(ctx: IPollFunctions): TriggerSettings {
+	const rawEvents = ctx.getNodeParameter('events', ['pendingAction']) as unknown;
+	const list: unknown[] = Array.isArray(rawEvents)
+		? rawEvents
+		: typeof rawEvents === 'string'
+			? rawEvents.split(',').map((event) => event.trim())
+			: [rawEvents];
+	const unknownEvent = list.find((event) => !isTriggerEvent(event));
+	if (unknownEvent !== undefined) {
+		throw invalid('Events', unknownEvent, `Use ${TRIGGER_EVENTS.join(', ')}.`, 'is not an event of this trigger');
+	}
+	const events = TRIGGER_EVENTS.filter((event) => list.includes(event));
+	if (events.length === 0) {
+		throw invalid('Events', rawEvents, 'Select at least one event, e.g. "New Pending Action".', 'selects nothing');
+	}
+	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const deviceIds = parseIdList('Device IDs', filters.deviceIds);
+	const inhibitors = (filters.inhibitors ?? []) as unknown;
+	const allowed = `Use ${Object.keys(INHIBITORS).join(', ')}.`;
+	if (!Array.isArray(inhibitors)) throw invalid('Inhibitors', inhibitors, allowed, 'is not a list');
+	const unknownInhibitor = inhibitors.find((inhibitor) => typeof inhibitor !== 'string' || !(inhibitor in INHIBITORS));
+	if (unknownInhibitor !== undefined) throw invalid('Inhibitors', unknownInhibitor, allowed, 'is not a RESPOND inhibitor');
+	const minScore = parseScore('Minimum Score', filters.minScore);
+	const timeout = options.timeout;
+	const timeoutSeconds =
+		timeout === undefined || timeout === null || timeout === ''
+			? DEFAULT_TIMEOUT_SECONDS
+			: parseInteger('Timeout (Seconds)', timeout, 'Give the timeout in whole seconds, from 1 to 600.', 1, 600);
+	return {
+		events,
+		qs: triggerQuery(events, {
+			deviceIds,
+			fullDeviceDetails: options.fullDeviceDetails === true,
+			includeHistory: options.includeHistory === true,
+		}),
+		matches: actionMatcher({ minScore, inhibitors: inhibitors as string[], deviceIds }),
+		simple: ctx.getNodeParameter('simple', true) !== false,
+		emitExisting: options.emitExisting === true,
+		timeoutSeconds,
+	};
+}
+
+/** The settings, or a NodeOperationError naming the field, the value and the fix. */
+function readSettings(ctx: IPollFunctions): TriggerSettings {
+	try {
+		return parseSettings(ctx);
+	} catch (error) {
+		if (error instanceof InputError) throw new NodeOperationError(ctx.getNode(), error.message, { description: error.fix });
+		throw new NodeOperationError(ctx.getNode(), error as Error);
+	}
+}
+
+export class DarktraceRespondTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Darktrace RESPOND Trigger',
+		name: 'darktraceRespondTrigger',
+		icon: { light: 'file:darktrace.svg', dark: 'file:darktrace.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "On " + [].concat($parameter["events"]).join(", ") }}',
+		description: 'Starts the workflow when a Darktrace RESPOND action awaits confirmation, becomes active, is cleared or expires',
+		defaults: { name: 'Darktrace RESPOND Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'darktraceApi', required: true }],
+		properties: [
+			{
+				displayName:
+					'Each event fires once per action. On activation, actions already in a selected state count as seen, so only what changes afterwards starts the workflow (see "Emit Actions Already Pending on Activation"). Use "eventId" to drop the rare duplicate n8n may deliver.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: ['pendingAction'],
+				options: [
+					{
+						name: EVENT_LABELS.actionActive,
+						value: 'actionActive',
+						description: 'An action came into force: confirmed by someone, or applied autonomously',
+					},
+					{
+						name: EVENT_LABELS.actionCleared,
+						value: 'actionCleared',
+						description: 'An action was cleared (cancelled) before or while it was in force',
+					},
+					{
+						name: EVENT_LABELS.actionExpired,
+						value: 'actionExpired',
+						description: 'An action ran out, or a pending action lapsed without being confirmed',
+					},
+					{
+						name: EVENT_LABELS.pendingAction,
+						value: 'pendingAction',
+						description: 'An action awaits human confirmation (approve it with the Darktrace RESPOND node)',
+					},
+				],
+				description:
+					'What starts the workflow. Each item has "event" and "eventId" (e.g. "10170:pendingAction"), so one workflow can open a ticket on a pending action and close it when the action becomes active, is cleared or expires.',
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					{
+						displayName: 'Device IDs',
+						name: 'deviceIds',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 12, 345',
+						description: 'Only actions on these devices ("did"), comma-separated',
+					},
+					inhibitorsFilter,
+					minScoreFilter,
+				],
+			},
+			simplifyField,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Emit Actions Already Pending on Activation',
+						name: 'emitExisting',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether the first poll after activation emits the actions already awaiting confirmation (a pending approval is still actionable) instead of counting them as seen',
+					},
+					fullDeviceDetailsOption,
+					includeHistoryOption,
+					{ ...timeoutOption, description: 'How long to wait for the appliance to answer each poll' },
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const settings = readSettings(this);
+		const manual = this.getMode() === 'manual';
+
+		const { body, serverTime } = await darktraceApiRequest.call(this, {
+			method: 'GET',
+			endpoint: '/antigena',
+			qs: settings.qs,
+			timeoutSeconds: settings.timeoutSeconds,
+		});
+		let response: ReturnType<typeof splitActionsResponse>;
+		try {
+			response = splitActionsResponse(body);
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), error as Error, {
+				description: 'Check the instance URL in the Darktrace credential: it must be the Threat Visualizer address.',
+			});
+		}
+
+		if (manual) {
+			// "Fetch Test Event": show the newest match, seen or not, and leave the state alone.
+			const sample = pickSample(response.actions, settings.events, serverTime, settings.matches, SAMPLE_SIZE);
+			if (sample.length === 0) {
+				const wanted = settings.events.map((event) => `"${EVENT_LABELS[event]}"`).join(' or ');
+				throw new NodeOperationError(this.getNode(), `No RESPOND actions for ${wanted} right now`, {
+					description:
+						'Nothing on the appliance matches the selected events and filters at the moment, so there is no sample to show. Wait for one (or create one on the appliance), or widen the filters. Once the workflow is active, every poll checks again.',
+				});
+			}
+			return [toItems(sample, response, serverTime, settings.simple)];
+		}
+
+		const staticData = this.getWorkflowStaticData('node');
+		const plan = planPoll({
+			previous: readState(staticData, settings.events),
+			events: settings.events,
+			actions: response.actions,
+			now: serverTime,
+			matches: settings.matches,
+			emitExisting: settings.emitExisting,
+		});
+		if (plan.next) writeState(staticData, plan.next);
+		if (plan.emit.length === 0) return null;
+		return [toItems(plan.emit, response, serverTime, settings.simple)];
+	}
+}
+
+/** One item per emission: `{ eventId, event, ...action }`, device attached when the appliance sent it. */
+function toItems(
+	emissions: Emission[],
+	response: ReturnType<typeof splitActionsResponse>,
+	now: number,
+	simple: boolean,
+): INodeExecutionData[] {
+	const { devices } = indexByDevice(response);
+	return emissions.map(({ index, codeid, event }) => {
+		const action = normalizeAction(response.actions[index], now);
+		const device = devices.get(action.did);
+		if (device) action.device = device;
+		const fields = simple ? simplifyAction(action) : action;
+		return { json: { eventId: `${codeid}:${event}`, event, ...fields } };
+	});
+}

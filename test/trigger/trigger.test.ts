@@ -1,0 +1,344 @@
+/**
+ * The Darktrace RESPOND Trigger in n8n-core's real PollContext against the simulator over real HTTP.
+ * `harness.saved` is what n8n would have persisted (only after a trigger-mode poll that emits).
+ */
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { DarktraceRespondTrigger } from '../../nodes/Darktrace/DarktraceRespondTrigger.node';
+import { startSimulator, type Simulator } from '../../simulator';
+import { pollHarness, type TestCredentials } from '../harness';
+import { post } from '../simulator/client';
+
+let sim: Simulator;
+
+beforeAll(async () => {
+	sim = await startSimulator({ seed: 'empty' });
+});
+
+afterAll(async () => {
+	await sim.stop();
+});
+
+beforeEach(() => {
+	sim.reset('empty');
+	sim.clearFaults();
+	sim.clearRequests();
+});
+
+function credentials(role: 'respond' | 'readonly' | 'none' = 'respond'): TestCredentials {
+	const token = sim.token(role);
+	return { url: sim.url, publicToken: token.public, privateToken: token.private };
+}
+
+function trigger(parameters: INodeParameters = {}, persisted?: IDataObject, creds = credentials()) {
+	return pollHarness(
+		{
+			type: new DarktraceRespondTrigger(),
+			name: 'n8n-nodes-darktrace.darktraceRespondTrigger',
+			parameters,
+			credentials: creds,
+		},
+		persisted,
+	);
+}
+
+const ALL_EVENTS = ['pendingAction', 'actionActive', 'actionCleared', 'actionExpired'];
+
+function items(output: INodeExecutionData[][] | null): IDataObject[] {
+	expect(output).not.toBeNull();
+	return (output as INodeExecutionData[][])[0].map((item) => item.json);
+}
+
+const eventIds = (output: INodeExecutionData[][] | null) => items(output).map((json) => json.eventId);
+
+async function change(codeid: number, body: IDataObject): Promise<void> {
+	const response = await post(sim, '/antigena', { codeid, ...body });
+	expect(response.status).toBe(200);
+}
+
+const antigenaGets = () => sim.requests().filter((r) => r.method === 'GET' && r.path === '/antigena');
+
+describe('New Pending Action', () => {
+	it('emits each pending action once, then null, then only the next one', async () => {
+		const harness = trigger();
+		expect(await harness.poll()).toBeNull(); // activation: baseline of nothing
+		const a = sim.createPendingAction();
+		const first = await harness.poll();
+		expect(items(first)).toEqual([
+			expect.objectContaining({ eventId: `${a.codeid}:pendingAction`, event: 'pendingAction', codeid: a.codeid, state: 'pending' }),
+		]);
+		expect(harness.saved).toEqual(harness.staticData);
+
+		expect(await harness.poll()).toBeNull();
+		const b = sim.createPendingAction();
+		expect(eventIds(await harness.poll())).toEqual([`${b.codeid}:pendingAction`]);
+		expect(await harness.poll()).toBeNull();
+
+		// Pending only: the appliance is asked for pending actions only.
+		expect(antigenaGets().map((r) => r.query)).toEqual(Array(5).fill({ needconfirming: 'true' }));
+	});
+
+	it('repeats nothing after a restart with the persisted static data, and still sees new actions', async () => {
+		const first = trigger();
+		await first.poll();
+		const a = sim.createPendingAction();
+		expect(eventIds(await first.poll())).toEqual([`${a.codeid}:pendingAction`]);
+
+		const restarted = trigger({}, first.saved);
+		expect(await restarted.poll('trigger', 'init')).toBeNull();
+		const b = sim.createPendingAction();
+		expect(eventIds(await restarted.poll())).toEqual([`${b.codeid}:pendingAction`]);
+
+		// The persisted state is compact: version + base-36 codeids.
+		const node = Object.values(restarted.saved).find((v) => typeof v === 'object') as IDataObject;
+		expect(node).toEqual({ v: 1, pendingAction: [a.codeid, b.codeid].map((id) => id.toString(36)).join(',') });
+	});
+
+	it('takes actions already pending at activation as seen by default', async () => {
+		sim.createPendingAction();
+		sim.createPendingAction();
+		const harness = trigger();
+		expect(await harness.poll()).toBeNull();
+		expect(await harness.poll()).toBeNull();
+		const c = sim.createPendingAction();
+		expect(eventIds(await harness.poll())).toEqual([`${c.codeid}:pendingAction`]);
+	});
+
+	it('emits actions already pending at activation with "Emit Actions Already Pending on Activation"', async () => {
+		const a = sim.createPendingAction();
+		const b = sim.createPendingAction();
+		const harness = trigger({ options: { emitExisting: true } });
+		expect(eventIds(await harness.poll())).toEqual([`${a.codeid}:pendingAction`, `${b.codeid}:pendingAction`]);
+		expect(await harness.poll()).toBeNull();
+		expect(await trigger({ options: { emitExisting: true } }, harness.saved).poll()).toBeNull();
+	});
+
+	it('drops actions that stopped being pending from the state when it next emits', async () => {
+		const harness = trigger();
+		await harness.poll();
+		const a = sim.createPendingAction();
+		await harness.poll();
+		await change(a.codeid, { activate: true });
+		const b = sim.createPendingAction();
+		expect(eventIds(await harness.poll())).toEqual([`${b.codeid}:pendingAction`]);
+		const node = Object.values(harness.saved)[0] as IDataObject;
+		expect(node.pendingAction).toBe(b.codeid.toString(36));
+	});
+});
+
+describe('state changes of an emitted action', () => {
+	it('fires Action Became Active, Action Cleared and Action Expired once each', async () => {
+		const existingActive = sim.createAction({ needconfirming: false, active: true });
+		const a = sim.createPendingAction();
+		const harness = trigger({ events: ALL_EVENTS });
+		expect(await harness.poll()).toBeNull(); // baseline: a is pending, existingActive active
+		expect(antigenaGets()[0].query).toEqual({ includecleared: 'true' });
+
+		await change(a.codeid, { activate: true, reason: 'approved in SOC-1' });
+		expect(items(await harness.poll())).toEqual([
+			expect.objectContaining({ eventId: `${a.codeid}:actionActive`, event: 'actionActive', state: 'active' }),
+		]);
+		expect(await harness.poll()).toBeNull();
+
+		await change(a.codeid, { clear: true, reason: 'false positive' });
+		expect(eventIds(await harness.poll())).toEqual([`${a.codeid}:actionCleared`]);
+		expect(await harness.poll()).toBeNull();
+
+		// A pending approval that lapses: pending first, then expired (judged by the appliance's clock).
+		const b = sim.createPendingAction({ expires: sim.now() + 1200 });
+		expect(eventIds(await harness.poll())).toEqual([`${b.codeid}:pendingAction`]);
+		await new Promise((resolve) => setTimeout(resolve, 2300));
+		expect(items(await harness.poll())).toEqual([
+			expect.objectContaining({ eventId: `${b.codeid}:actionExpired`, event: 'actionExpired', state: 'expired' }),
+		]);
+		expect(await harness.poll()).toBeNull();
+
+		// After a restart nothing is repeated; the action already active at activation never fired.
+		const restarted = trigger({ events: ALL_EVENTS }, harness.saved);
+		expect(await restarted.poll('trigger', 'init')).toBeNull();
+		const node = Object.values(restarted.saved)[0] as IDataObject;
+		expect(node.actionActive).toBe([existingActive.codeid, a.codeid].map((id) => id.toString(36)).join(','));
+	});
+
+	it('Action Became Active also fires for an action applied autonomously after activation', async () => {
+		const harness = trigger({ events: ['actionActive'] });
+		expect(await harness.poll()).toBeNull();
+		sim.createPendingAction();
+		const autonomous = sim.createAction({ needconfirming: false, active: true });
+		expect(eventIds(await harness.poll())).toEqual([`${autonomous.codeid}:actionActive`]);
+		expect(antigenaGets()[0].query).toEqual({});
+	});
+
+	it('selecting only Action Cleared fires for clears and nothing else', async () => {
+		const a = sim.createPendingAction();
+		const b = sim.createPendingAction();
+		const harness = trigger({ events: ['actionCleared'] });
+		expect(await harness.poll()).toBeNull();
+		await change(a.codeid, { activate: true });
+		sim.createPendingAction();
+		expect(await harness.poll()).toBeNull();
+		await change(b.codeid, { clear: true });
+		expect(eventIds(await harness.poll())).toEqual([`${b.codeid}:actionCleared`]);
+	});
+});
+
+describe('manual runs ("Fetch Test Event")', () => {
+	it('return the newest matching action without touching the state', async () => {
+		sim.createPendingAction();
+		const harness = trigger();
+		await harness.poll(); // baseline
+		const newest = sim.createPendingAction();
+		const before = JSON.parse(JSON.stringify(harness.staticData));
+		const saved = JSON.parse(JSON.stringify(harness.saved));
+
+		expect(eventIds(await harness.poll('manual', 'manual'))).toEqual([`${newest.codeid}:pendingAction`]);
+		expect(harness.staticData).toEqual(before);
+		expect(harness.saved).toEqual(saved);
+
+		// The trigger still emits it: the sample did not mark it as seen.
+		expect(eventIds(await harness.poll())).toEqual([`${newest.codeid}:pendingAction`]);
+	});
+
+	it('on a new trigger create no state at all, and say so clearly when nothing matches', async () => {
+		const harness = trigger();
+		await expect(harness.poll('manual', 'manual')).rejects.toThrow('No RESPOND actions for "New Pending Action" right now');
+		expect(harness.staticData).toEqual({});
+		sim.createPendingAction({ score: 0.4 });
+		await expect(trigger({ filters: { minScore: 0.5 } }).poll('manual', 'manual')).rejects.toThrow(/right now/);
+		expect(items(await harness.poll('manual', 'manual'))).toHaveLength(1);
+		expect(harness.staticData).toEqual({});
+	});
+});
+
+describe('failed polls', () => {
+	it('a 5xx poll fails with the transport message, changes nothing, and the next poll emits what was missed', async () => {
+		const harness = trigger();
+		await harness.poll();
+		const a = sim.createPendingAction();
+		const before = JSON.parse(JSON.stringify(harness.staticData));
+		sim.injectFault({ kind: 'status', status: 500, path: '/antigena', times: 3 });
+		await expect(harness.poll()).rejects.toThrow('The Darktrace appliance failed on GET /antigena (HTTP 500)');
+		expect(harness.staticData).toEqual(before);
+		expect(eventIds(await harness.poll())).toEqual([`${a.codeid}:pendingAction`]);
+	});
+
+	it('a rejected signature fails the poll and leaves the persisted state as it was', async () => {
+		const good = trigger();
+		await good.poll();
+		const a = sim.createPendingAction();
+		await good.poll();
+		const b = sim.createPendingAction();
+
+		const wrong = { ...credentials(), privateToken: 'x'.repeat(40) };
+		const failing = trigger({}, good.saved, wrong);
+		await expect(failing.poll()).rejects.toThrow('Darktrace rejected the request signature (API SIGNATURE ERROR)');
+		expect(failing.staticData).toEqual(good.saved);
+
+		const fixed = trigger({}, failing.saved);
+		expect(eventIds(await fixed.poll())).toEqual([`${b.codeid}:pendingAction`]);
+		expect(a.codeid).not.toBe(b.codeid);
+	});
+
+	it('an unreachable appliance fails the poll with the transport message', async () => {
+		const harness = trigger({}, undefined, { ...credentials(), url: 'http://127.0.0.1:1' });
+		const error = (await harness.poll().catch((e: unknown) => e)) as Error & { description?: string };
+		expect(error.constructor.name).toBe('NodeApiError');
+		expect(error.description).toMatch('Nothing accepts connections at http://127.0.0.1:1');
+		expect(harness.staticData).toEqual({});
+	}, 15_000);
+
+	it('a bad Device IDs filter fails before any request, naming the field, the value and the fix', async () => {
+		const harness = trigger({ filters: { deviceIds: '12, abc' } });
+		const error = await harness.poll().then(
+			() => undefined,
+			(e: Error & { description?: string }) => e,
+		);
+		expect(error?.constructor.name).toBe('NodeOperationError');
+		expect(error?.message).toBe('Device IDs "abc" is not a whole number');
+		expect(error?.description).toMatch(/whole numbers separated by commas/);
+		expect(sim.requests()).toHaveLength(0);
+	});
+});
+
+describe('filters and options', () => {
+	it('emits only actions matching score, inhibitor and device filters', async () => {
+		sim.addDevice({ did: 12 });
+		sim.addDevice({ did: 13 });
+		const harness = trigger({ filters: { minScore: 0.7, inhibitors: ['quarantine', 'pol'], deviceIds: '12,13' } });
+		await harness.poll();
+		sim.addDevice({ did: 14 });
+		const first = sim.createPendingAction({ did: 12, score: 0.9, action: 'quarantine' });
+		sim.createPendingAction({ did: 12, score: 0.5, action: 'quarantine' });
+		sim.createPendingAction({ did: 13, score: 0.9, action: 'gpol' });
+		sim.createPendingAction({ did: 14, score: 0.9, action: 'pol' });
+		const second = sim.createPendingAction({ did: 13, score: 0.7, action: 'pol' });
+		expect(eventIds(await harness.poll())).toEqual([`${first.codeid}:pendingAction`, `${second.codeid}:pendingAction`]);
+		expect(await harness.poll()).toBeNull();
+	});
+
+	it('asks for one device by "did", and adds device details and history when chosen', async () => {
+		sim.addDevice({ did: 12, hostname: 'dc02.corp.example' });
+		const harness = trigger({ filters: { deviceIds: '12' }, options: { fullDeviceDetails: true, includeHistory: true } });
+		await harness.poll();
+		const a = sim.createPendingAction({ did: 12 });
+		const [json] = items(await harness.poll());
+		expect(json).toMatchObject({
+			eventId: `${a.codeid}:pendingAction`,
+			device: { did: 12, hostname: 'dc02.corp.example' },
+			history: [expect.objectContaining({ action: 'created (requires confirmation)' })],
+		});
+		expect(antigenaGets().at(-1)?.query).toEqual({
+			needconfirming: 'true',
+			did: '12',
+			fulldevicedetails: 'true',
+			includehistory: 'true',
+		});
+	});
+
+	it('Simplify off returns the whole normalised action', async () => {
+		const harness = trigger({ simple: false });
+		await harness.poll();
+		const a = sim.createPendingAction({ score: 0.85 });
+		const [json] = items(await harness.poll());
+		expect(json).toMatchObject({
+			eventId: `${a.codeid}:pendingAction`,
+			event: 'pendingAction',
+			codeid: a.codeid,
+			modeluuid: a.modeluuid,
+			active: false,
+			state: 'pending',
+			expires: a.expires,
+			expiresIso: new Date(a.expires).toISOString(),
+		});
+	});
+
+	it('rejects an empty event selection before any request', async () => {
+		await expect(trigger({ events: [] }).poll()).rejects.toThrow(/Events .* selects nothing/);
+		expect(sim.requests()).toHaveLength(0);
+	});
+});
+
+describe('10,000 pending actions', () => {
+	it('emits all once, keeps the state compact, and treats them as seen afterwards', async () => {
+		const harness = trigger();
+		expect(await harness.poll()).toBeNull();
+		sim.generateLargeDataset(10_000, { pendingRatio: 1 });
+		const pending = sim.actions().filter((a) => a.needconfirming && !a.active && !a.cleared && a.expires > Date.now() + 60_000);
+		expect(pending).toHaveLength(10_000);
+
+		const output = await harness.poll();
+		const ids = eventIds(output);
+		expect(ids).toHaveLength(10_000);
+		expect(new Set(ids).size).toBe(10_000);
+
+		const bytes = JSON.stringify(harness.saved).length;
+		const perAction = bytes / 10_000;
+		console.log(`trigger static data: ${bytes} bytes for 10,000 actions = ${perAction.toFixed(2)} bytes/action`);
+		expect(perAction).toBeLessThanOrEqual(32);
+
+		const started = Date.now();
+		expect(await harness.poll()).toBeNull();
+		console.log(`poll over 10,000 already-seen actions: ${Date.now() - started} ms`);
+		expect(await trigger({}, harness.saved).poll()).toBeNull();
+	});
+});
