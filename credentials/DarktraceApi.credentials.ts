@@ -37,8 +37,7 @@ export class DarktraceApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://darktrace.example.com',
-			description:
-				'Address of the Darktrace Threat Visualizer (master appliance or cloud instance), without a path',
+			description: 'Address of the Darktrace Threat Visualizer (master appliance or cloud instance), without a path',
 		},
 		{
 			displayName: 'Public Token',
@@ -64,7 +63,7 @@ export class DarktraceApi implements ICredentialType {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to connect even if the appliance\'s TLS certificate cannot be verified. Insecure: prefer adding the appliance\'s CA to n8n (NODE_EXTRA_CA_CERTS).',
+				"Whether to connect even if the appliance's TLS certificate cannot be verified. Insecure: prefer adding the appliance's CA to n8n (NODE_EXTRA_CA_CERTS).",
 		},
 		{
 			displayName: 'Date Format',
@@ -87,7 +86,11 @@ export class DarktraceApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const parsed = parseDarktraceCredentials(credentials as DarktraceCredentialData);
-		return signDarktraceRequest(requestOptions as unknown as SignableRequestOptions, parsed, new Date()) as unknown as IHttpRequestOptions;
+		return signDarktraceRequest(
+			requestOptions as unknown as SignableRequestOptions,
+			parsed,
+			new Date(),
+		) as unknown as IHttpRequestOptions;
 	}
 
 	/**
@@ -119,7 +122,7 @@ export class DarktraceApi implements ICredentialType {
 					key: 'response',
 					value: 'API DATE ERROR',
 					message:
-						'Darktrace rejected the request date (API DATE ERROR): this n8n host\'s clock differs from the appliance\'s by more than 30 minutes. Fix the clock (enable NTP) on the n8n host or the appliance.',
+						"Darktrace rejected the request date (API DATE ERROR): this n8n host's clock differs from the appliance's by more than 30 minutes. Fix the clock (enable NTP) on the n8n host or the appliance.",
 				},
 			},
 			{

@@ -138,15 +138,8 @@ export function parseDarktraceCredentials(data: DarktraceCredentialData): Darktr
 }
 
 /** Lowercase hex HMAC-SHA1 as the appliance computes it. */
-export function dtapiSignature(
-	apiRequest: string,
-	publicToken: string,
-	privateToken: string,
-	date: string,
-): string {
-	return createHmac('sha1', privateToken)
-		.update(`${apiRequest}\n${publicToken}\n${date}`)
-		.digest('hex');
+export function dtapiSignature(apiRequest: string, publicToken: string, privateToken: string, date: string): string {
+	return createHmac('sha1', privateToken).update(`${apiRequest}\n${publicToken}\n${date}`).digest('hex');
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -261,11 +254,16 @@ function bodyToSend(
 	}
 	if (typeof body === 'object') {
 		if (typeof (body as { getHeaders?: unknown }).getHeaders === 'function') {
-			throw new Error('Darktrace requests cannot be signed with a multipart (form-data) body: send JSON or a form-urlencoded body');
+			throw new Error(
+				'Darktrace requests cannot be signed with a multipart (form-data) body: send JSON or a form-urlencoded body',
+			);
 		}
 		if (!Array.isArray(body) && Object.keys(body).length === 0) return undefined;
 		if (isFormContentType(headers)) {
-			return { text: serializeQuery(body as Record<string, unknown>), contentType: 'application/x-www-form-urlencoded' };
+			return {
+				text: serializeQuery(body as Record<string, unknown>),
+				contentType: 'application/x-www-form-urlencoded',
+			};
 		}
 		return { text: JSON.stringify(body), contentType: 'application/json' };
 	}
@@ -278,7 +276,10 @@ function resolveUrl(options: SignableRequestOptions, credentials: DarktraceCrede
 	if (ABSOLUTE.test(raw)) {
 		url = new URL(raw);
 	} else {
-		const base = (options.baseURL && ABSOLUTE.test(options.baseURL) ? options.baseURL : credentials.baseUrl).replace(/\/+$/, '');
+		const base = (options.baseURL && ABSOLUTE.test(options.baseURL) ? options.baseURL : credentials.baseUrl).replace(
+			/\/+$/,
+			'',
+		);
 		url = new URL(base + (raw === '' || raw.startsWith('/') ? raw : `/${raw}`));
 	}
 	if (url.origin !== credentials.baseUrl) {

@@ -39,7 +39,7 @@ export class DarktraceRespond implements INodeType {
 			...action.description,
 			...summary.description,
 		],
-};
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -29,6 +29,7 @@ import {
 	includeHistoryOption,
 	inhibitorsFilter,
 	minScoreFilter,
+	optionsCollection,
 	simplifyField,
 	timeoutOption,
 } from './actions/common.descriptions';
@@ -72,7 +73,8 @@ function parseSettings(ctx: IPollFunctions): TriggerSettings {
 	const allowed = `Use ${Object.keys(INHIBITORS).join(', ')}.`;
 	if (!Array.isArray(inhibitors)) throw invalid('Inhibitors', inhibitors, allowed, 'is not a list');
 	const unknownInhibitor = inhibitors.find((inhibitor) => typeof inhibitor !== 'string' || !(inhibitor in INHIBITORS));
-	if (unknownInhibitor !== undefined) throw invalid('Inhibitors', unknownInhibitor, allowed, 'is not a RESPOND inhibitor');
+	if (unknownInhibitor !== undefined)
+		throw invalid('Inhibitors', unknownInhibitor, allowed, 'is not a RESPOND inhibitor');
 	const minScore = parseScore('Minimum Score', filters.minScore);
 	const timeout = options.timeout;
 	const timeoutSeconds =
@@ -98,7 +100,8 @@ function readSettings(ctx: IPollFunctions): TriggerSettings {
 	try {
 		return parseSettings(ctx);
 	} catch (error) {
-		if (error instanceof InputError) throw new NodeOperationError(ctx.getNode(), error.message, { description: error.fix });
+		if (error instanceof InputError)
+			throw new NodeOperationError(ctx.getNode(), error.message, { description: error.fix });
 		throw new NodeOperationError(ctx.getNode(), error as Error);
 	}
 }
@@ -111,7 +114,8 @@ export class DarktraceRespondTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On " + [].concat($parameter["events"]).join(", ") }}',
-		description: 'Starts the workflow when a Darktrace RESPOND action awaits confirmation, becomes active, is cleared or expires',
+		description:
+			'Starts the workflow when a Darktrace RESPOND action awaits confirmation, becomes active, is cleared or expires',
 		defaults: { name: 'Darktrace RESPOND Trigger' },
 		polling: true,
 		inputs: [],
@@ -176,26 +180,19 @@ export class DarktraceRespondTrigger implements INodeType {
 				],
 			},
 			simplifyField,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Emit Actions Already Pending on Activation',
-						name: 'emitExisting',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether the first poll after activation emits the actions already awaiting confirmation (a pending approval is still actionable) instead of counting them as seen',
-					},
-					fullDeviceDetailsOption,
-					includeHistoryOption,
-					{ ...timeoutOption, description: 'How long to wait for the appliance to answer each poll' },
-				],
-			},
+			optionsCollection([
+				{
+					displayName: 'Emit Actions Already Pending on Activation',
+					name: 'emitExisting',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether the first poll after activation emits the actions already awaiting confirmation (a pending approval is still actionable) instead of counting them as seen',
+				},
+				fullDeviceDetailsOption,
+				includeHistoryOption,
+				{ ...timeoutOption, description: 'How long to wait for the appliance to answer each poll' },
+			]),
 		],
 	};
 

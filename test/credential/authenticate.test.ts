@@ -27,17 +27,25 @@ const probe = (request: object, helper = 'httpRequestWithAuthentication', creden
 
 const lastRequest = (s: Simulator = sim) => s.requests()[s.requests().length - 1];
 
-describe('our nodes\' shape: url + qs through httpRequestWithAuthentication', () => {
+describe("our nodes' shape: url + qs through httpRequestWithAuthentication", () => {
 	test('query values with spaces, colons, booleans and numbers are accepted', async () => {
 		const { output } = await probe({
 			url: '/antigena',
-			qs: { from: '2020-01-10 12:00:00', to: '2030-01-10T12:00:00', includehistory: true, includecleared: false, did: 1 },
+			qs: {
+				from: '2020-01-10 12:00:00',
+				to: '2030-01-10T12:00:00',
+				includehistory: true,
+				includecleared: false,
+				did: 1,
+			},
 			json: true,
 		});
 		const req = lastRequest();
 		expect(req.authOk).toBe(true);
 		expect(req.status).toBe(200);
-		expect(req.target).toBe('/antigena?from=2020-01-10%2012:00:00&to=2030-01-10T12:00:00&includehistory=true&includecleared=false&did=1');
+		expect(req.target).toBe(
+			'/antigena?from=2020-01-10%2012:00:00&to=2030-01-10T12:00:00&includehistory=true&includecleared=false&did=1',
+		);
 		expect(Array.isArray(output?.[0][0].json.response)).toBe(true);
 	});
 
@@ -62,12 +70,20 @@ describe('our nodes\' shape: url + qs through httpRequestWithAuthentication', ()
 		expect(sim.action(codeid)?.triggerer).toEqual({ username: 'soc-respond', reason: body.reason });
 	});
 
-	test('authenticate applied twice (n8n\'s 401 retry path) still yields a valid request', async () => {
+	test("authenticate applied twice (n8n's 401 retry path) still yields a valid request", async () => {
 		const twice = (request: object) =>
-			executeNode({ type: new ProbeNode(), parameters: { request: JSON.stringify(request) }, credentials: creds }, undefined, undefined, (h) => {
-				h.authenticateTwice = true;
-			});
-		await twice({ url: '/antigena', qs: { includehistory: true, from: '2020-01-10 12:00:00', to: '2031-01-01 00:00:00' } });
+			executeNode(
+				{ type: new ProbeNode(), parameters: { request: JSON.stringify(request) }, credentials: creds },
+				undefined,
+				undefined,
+				(h) => {
+					h.authenticateTwice = true;
+				},
+			);
+		await twice({
+			url: '/antigena',
+			qs: { includehistory: true, from: '2020-01-10 12:00:00', to: '2031-01-01 00:00:00' },
+		});
 		expect(lastRequest()).toMatchObject({
 			authOk: true,
 			status: 200,
@@ -90,9 +106,16 @@ describe('our nodes\' shape: url + qs through httpRequestWithAuthentication', ()
 	});
 });
 
-describe('the HTTP Request node\'s shape: absolute uri + qs + object body through requestWithAuthentication', () => {
+describe("the HTTP Request node's shape: absolute uri + qs + object body through requestWithAuthentication", () => {
 	test('GET with query parameters', async () => {
-		await probe({ uri: `${sim.url}/antigena`, qs: { includehistory: true, from: '2020-01-10 12:00:00', to: '2031-01-01 00:00:00' }, json: true }, 'requestWithAuthentication');
+		await probe(
+			{
+				uri: `${sim.url}/antigena`,
+				qs: { includehistory: true, from: '2020-01-10 12:00:00', to: '2031-01-01 00:00:00' },
+				json: true,
+			},
+			'requestWithAuthentication',
+		);
 		expect(lastRequest().authOk).toBe(true);
 		expect(lastRequest().status).toBe(200);
 	});
@@ -100,7 +123,12 @@ describe('the HTTP Request node\'s shape: absolute uri + qs + object body throug
 	test('JSON POST to /antigena with an object body', async () => {
 		const pending = sim.createPendingAction();
 		const { output } = await probe(
-			{ uri: `${sim.url}/antigena`, method: 'POST', body: { codeid: pending.codeid, activate: true, reason: 'approved — ✓' }, json: true },
+			{
+				uri: `${sim.url}/antigena`,
+				method: 'POST',
+				body: { codeid: pending.codeid, activate: true, reason: 'approved — ✓' },
+				json: true,
+			},
 			'requestWithAuthentication',
 		);
 		expect(lastRequest().authOk).toBe(true);
@@ -109,7 +137,7 @@ describe('the HTTP Request node\'s shape: absolute uri + qs + object body throug
 	});
 });
 
-describe('the credential test (n8n\'s RoutingNode path: baseURL + url, no method)', () => {
+describe("the credential test (n8n's RoutingNode path: baseURL + url, no method)", () => {
 	test('a good credential passes', async () => {
 		const result = await testCredential(creds);
 		expect(result).toMatchObject({ status: 'OK' });
@@ -144,7 +172,7 @@ describe('the credential test (n8n\'s RoutingNode path: baseURL + url, no method
 		expect((await testCredential(creds)).message).toMatch(/not the Threat Visualizer's address/);
 	});
 
-	test('an invalid instance URL fails with the credential\'s own message', async () => {
+	test("an invalid instance URL fails with the credential's own message", async () => {
 		const result = await testCredential({ ...creds, url: 'darktrace.example.com' });
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/has no http\(s\):\/\/ scheme.*https:\/\/darktrace\.example\.com/);
@@ -158,8 +186,12 @@ describe('TLS', () => {
 	};
 
 	test('verification is on by default: node path, HTTP Request node path and credential test all refuse a self-signed certificate', async () => {
-		await expect(probe({ url: '/antigena/summary' }, 'httpRequestWithAuthentication', tlsCreds(false))).rejects.toThrow();
-		await expect(probe({ uri: `${tls.url}/antigena/summary`, json: true }, 'requestWithAuthentication', tlsCreds(false))).rejects.toThrow();
+		await expect(
+			probe({ url: '/antigena/summary' }, 'httpRequestWithAuthentication', tlsCreds(false)),
+		).rejects.toThrow();
+		await expect(
+			probe({ uri: `${tls.url}/antigena/summary`, json: true }, 'requestWithAuthentication', tlsCreds(false)),
+		).rejects.toThrow();
 		const result = await testCredential(tlsCreds(false));
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/SELF_SIGNED|CERT|certificate/i);
@@ -169,7 +201,11 @@ describe('TLS', () => {
 	test('"Ignore SSL Issues" turns it off on all three paths', async () => {
 		const node = await probe({ url: '/antigena/summary' }, 'httpRequestWithAuthentication', tlsCreds(true));
 		expect(node.output?.[0][0].json.response).toHaveProperty('activeCount');
-		const legacy = await probe({ uri: `${tls.url}/antigena/summary`, json: true }, 'requestWithAuthentication', tlsCreds(true));
+		const legacy = await probe(
+			{ uri: `${tls.url}/antigena/summary`, json: true },
+			'requestWithAuthentication',
+			tlsCreds(true),
+		);
 		expect(legacy.output?.[0][0].json.response).toHaveProperty('activeCount');
 		expect(await testCredential(tlsCreds(true))).toMatchObject({ status: 'OK' });
 	});

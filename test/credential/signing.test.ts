@@ -15,7 +15,12 @@ const PRIVATE = '7chbwad4hl4n5ok69e2edrs2ogpiqy8ldd5oozdb';
 describe('signer', () => {
 	test('reproduces the official test vector of the API guide', () => {
 		expect(
-			dtapiSignature('/modelbreaches?starttime=1701388800000&endtime=1704070800000', PUBLIC, PRIVATE, '20230101T120000'),
+			dtapiSignature(
+				'/modelbreaches?starttime=1701388800000&endtime=1704070800000',
+				PUBLIC,
+				PRIVATE,
+				'20230101T120000',
+			),
 		).toBe('f19ae16721cc0e020ad12ec372cb15fa93bf3626');
 	});
 
@@ -28,7 +33,7 @@ describe('signer', () => {
 	});
 
 	test('query values: unreserved and ":" stay, everything else is percent-encoded; booleans lowercase', () => {
-		expect(encodeQueryComponent("2020-01-10 12:00:00")).toBe('2020-01-10%2012:00:00');
+		expect(encodeQueryComponent('2020-01-10 12:00:00')).toBe('2020-01-10%2012:00:00');
 		expect(encodeQueryComponent("a'b(c)*!")).toBe('a%27b%28c%29%2A%21');
 		expect(serializeQuery({ b: true, a: false, n: 5, s: 'x y', skip: undefined, list: [1, 2] })).toBe(
 			'b=true&a=false&n=5&s=x%20y&list=1&list=2',
@@ -37,14 +42,26 @@ describe('signer', () => {
 	});
 
 	test('signs exactly the target that is sent, and is idempotent when applied to its own output', () => {
-		const creds = parseDarktraceCredentials({ url: 'https://dt.example.com/', publicToken: PUBLIC, privateToken: PRIVATE });
-		const options: SignableRequestOptions = { url: '/antigena', qs: { from: '2020-01-10 12:00:00', includehistory: true } };
+		const creds = parseDarktraceCredentials({
+			url: 'https://dt.example.com/',
+			publicToken: PUBLIC,
+			privateToken: PRIVATE,
+		});
+		const options: SignableRequestOptions = {
+			url: '/antigena',
+			qs: { from: '2020-01-10 12:00:00', includehistory: true },
+		};
 		const once = signDarktraceRequest(options, creds, new Date(Date.UTC(2023, 0, 1, 12)));
 		expect(once.url).toBe('https://dt.example.com/antigena?from=2020-01-10%2012:00:00&includehistory=true');
 		expect(once.qs).toBeUndefined();
 		const headers = once.headers as Record<string, string>;
 		expect(headers['DTAPI-Signature']).toBe(
-			dtapiSignature('/antigena?from=2020-01-10%2012:00:00&includehistory=true', PUBLIC, PRIVATE, '2023-01-01 12:00:00'),
+			dtapiSignature(
+				'/antigena?from=2020-01-10%2012:00:00&includehistory=true',
+				PUBLIC,
+				PRIVATE,
+				'2023-01-01 12:00:00',
+			),
 		);
 		const twice = signDarktraceRequest(once, creds, new Date(Date.UTC(2023, 0, 1, 12, 1)));
 		expect(twice.url).toBe(once.url);
@@ -52,12 +69,21 @@ describe('signer', () => {
 		expect(Object.keys(h2).filter((k) => /^dtapi-/i.test(k))).toHaveLength(3);
 		expect(h2['DTAPI-Date']).toBe('2023-01-01 12:01:00');
 		expect(h2['DTAPI-Signature']).toBe(
-			dtapiSignature('/antigena?from=2020-01-10%2012:00:00&includehistory=true', PUBLIC, PRIVATE, '2023-01-01 12:01:00'),
+			dtapiSignature(
+				'/antigena?from=2020-01-10%2012:00:00&includehistory=true',
+				PUBLIC,
+				PRIVATE,
+				'2023-01-01 12:01:00',
+			),
 		);
 	});
 
 	test('a JSON POST is signed as path?<exact body>, and the body is handed over as that string', () => {
-		const creds = parseDarktraceCredentials({ url: 'https://dt.example.com', publicToken: PUBLIC, privateToken: PRIVATE });
+		const creds = parseDarktraceCredentials({
+			url: 'https://dt.example.com',
+			publicToken: PUBLIC,
+			privateToken: PRIVATE,
+		});
 		const body = { codeid: 123, activate: true, reason: 'Quarantäne ✓', list: [[1, 2], { a: 'b' }] };
 		const signed = signDarktraceRequest({ url: '/antigena', method: 'POST', body }, creds, new Date(0));
 		expect(signed.body).toBe(JSON.stringify(body));
@@ -72,23 +98,40 @@ describe('signer', () => {
 	});
 
 	test('a form POST (legacy `form` or form content type) is signed as path?<form body>', () => {
-		const creds = parseDarktraceCredentials({ url: 'https://dt.example.com', publicToken: PUBLIC, privateToken: PRIVATE });
-		const legacy = signDarktraceRequest({ uri: 'https://dt.example.com/devices', method: 'POST', form: { did: 101, label: 'Test' } }, creds, new Date(0));
+		const creds = parseDarktraceCredentials({
+			url: 'https://dt.example.com',
+			publicToken: PUBLIC,
+			privateToken: PRIVATE,
+		});
+		const legacy = signDarktraceRequest(
+			{ uri: 'https://dt.example.com/devices', method: 'POST', form: { did: 101, label: 'Test' } },
+			creds,
+			new Date(0),
+		);
 		expect(legacy.body).toBe('did=101&label=Test');
 		expect(legacy.uri).toBe('https://dt.example.com/devices');
 		expect((legacy.headers as Record<string, string>)['DTAPI-Signature']).toBe(
 			dtapiSignature('/devices?did=101&label=Test', PUBLIC, PRIVATE, '1970-01-01 00:00:00'),
 		);
 		const typed = signDarktraceRequest(
-			{ url: '/devices', method: 'POST', body: { did: 101, label: 'Test' }, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+			{
+				url: '/devices',
+				method: 'POST',
+				body: { did: 101, label: 'Test' },
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			},
 			creds,
 			new Date(0),
 		);
 		expect(typed.body).toBe('did=101&label=Test');
 	});
 
-	test('refuses to sign a request for another host than the credential\'s', () => {
-		const creds = parseDarktraceCredentials({ url: 'https://dt.example.com', publicToken: PUBLIC, privateToken: PRIVATE });
+	test("refuses to sign a request for another host than the credential's", () => {
+		const creds = parseDarktraceCredentials({
+			url: 'https://dt.example.com',
+			publicToken: PUBLIC,
+			privateToken: PRIVATE,
+		});
 		expect(() => signDarktraceRequest({ uri: 'https://evil.example.net/antigena' }, creds, new Date())).toThrow(
 			/goes to https:\/\/evil\.example\.net, but the Darktrace credential is for https:\/\/dt\.example\.com/,
 		);
@@ -106,8 +149,18 @@ describe('credential validation', () => {
 		['whitespace around the URL', { url: ' https://dt.example.com' }, 'url', /whitespace/],
 		['empty public token', { publicToken: '' }, 'publicToken', /public token is empty/],
 		['empty private token', { privateToken: '' }, 'privateToken', /private token is empty/],
-		['whitespace around the public token', { publicToken: ` ${PUBLIC}\n` }, 'publicToken', /starts or ends with whitespace/],
-		['whitespace around the private token', { privateToken: `${PRIVATE} ` }, 'privateToken', /starts or ends with whitespace/],
+		[
+			'whitespace around the public token',
+			{ publicToken: ` ${PUBLIC}\n` },
+			'publicToken',
+			/starts or ends with whitespace/,
+		],
+		[
+			'whitespace around the private token',
+			{ privateToken: `${PRIVATE} ` },
+			'privateToken',
+			/starts or ends with whitespace/,
+		],
 		['unknown date format', { dateFormat: 'rfc9999' }, 'dateFormat', /date format "rfc9999" is unknown/],
 	];
 	test.each(cases)('rejects %s, naming the field and the fix', (_name, override, field, message) => {
@@ -126,7 +179,9 @@ describe('credential validation', () => {
 	});
 
 	test('tolerates a trailing slash and keeps only the origin', () => {
-		expect(parseDarktraceCredentials({ ...ok, url: 'https://dt.example.com:8443/' }).baseUrl).toBe('https://dt.example.com:8443');
+		expect(parseDarktraceCredentials({ ...ok, url: 'https://dt.example.com:8443/' }).baseUrl).toBe(
+			'https://dt.example.com:8443',
+		);
 	});
 
 	test('TLS verification stays on unless explicitly turned off', () => {

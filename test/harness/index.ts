@@ -188,7 +188,14 @@ function buildWorkflow(under: NodeUnderTest, staticData?: IDataObject) {
 	// n8n fills in parameter defaults when it loads a workflow; do the same.
 	const loaded = workflow.getNode(node.name) as INode;
 	loaded.parameters =
-		NodeHelpers.getNodeParameters(under.type.description.properties, node.parameters, true, false, node, under.type.description) ?? {};
+		NodeHelpers.getNodeParameters(
+			under.type.description.properties,
+			node.parameters,
+			true,
+			false,
+			node,
+			under.type.description,
+		) ?? {};
 	return { workflow, node: loaded };
 }
 
@@ -270,7 +277,9 @@ export function pollHarness(under: NodeUnderTest, persisted?: IDataObject): Poll
  * Runs the credential's `test` the way n8n's CLI does (CredentialsTester.runRequestTest): the test
  * request as the routing of a temporary node, executed by n8n-core's RoutingNode, then the rules.
  */
-export async function testCredential(credentials: TestCredentials): Promise<INodeCredentialTestResult & { helper: TestCredentialsHelper }> {
+export async function testCredential(
+	credentials: TestCredentials,
+): Promise<INodeCredentialTestResult & { helper: TestCredentialsHelper }> {
 	const helper = new TestCredentialsHelper(credentials);
 	const test = helper.credentialType.test as ICredentialTestRequest;
 	const tempType: INodeType = {
@@ -284,10 +293,18 @@ export async function testCredential(credentials: TestCredentials): Promise<INod
 			inputs: ['main'],
 			outputs: ['main'],
 			credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: test.request } }],
+			properties: [
+				{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: test.request } },
+			],
 		},
 	};
-	const { workflow, node } = buildWorkflow({ type: tempType, name: 'temp', parameters: {}, credentials, nodeName: 'Temp-Node' });
+	const { workflow, node } = buildWorkflow({
+		type: tempType,
+		name: 'temp',
+		parameters: {},
+		credentials,
+		nodeName: 'Temp-Node',
+	});
 	const inputData = { main: [[{ json: {} }]] };
 	const context = new ExecuteContext(
 		workflow,
@@ -318,7 +335,11 @@ export async function testCredential(credentials: TestCredentials): Promise<INod
 					return { status: 'Error', message: rule.properties.message, helper };
 				}
 			}
-			return { status: 'Error', message: cause.response.statusText || `Received HTTP status code: ${cause.response.status}`, helper };
+			return {
+				status: 'Error',
+				message: cause.response.statusText || `Received HTTP status code: ${cause.response.status}`,
+				helper,
+			};
 		}
 		if (cause?.code) return { status: 'Error', message: cause.code, helper };
 		return { status: 'Error', message: String((error as Error).message), helper };
@@ -326,7 +347,9 @@ export async function testCredential(credentials: TestCredentials): Promise<INod
 	for (const rule of test.rules ?? []) {
 		if (rule.type === 'responseSuccessBody') {
 			const json = response?.[0]?.[0]?.json as IDataObject | undefined;
-			const value = rule.properties.key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as IDataObject)[k] : undefined), json);
+			const value = rule.properties.key
+				.split('.')
+				.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as IDataObject)[k] : undefined), json);
 			if (value === rule.properties.value) return { status: 'Error', message: rule.properties.message, helper };
 		}
 	}

@@ -34,15 +34,25 @@ describe('Action: Get Many', () => {
 	});
 
 	test('awaiting confirmation → needconfirming=true, only pending actions', async () => {
-		const out = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, filters: { needConfirming: 'pending' } });
+		const out = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { needConfirming: 'pending' },
+		});
 		expect(targets()).toEqual(['/antigena?needconfirming=true']);
 		expect(out.length).toBeGreaterThan(0);
 		expect(out.every((a) => a.state === 'pending')).toBe(true);
-		const not = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, filters: { needConfirming: 'notPending' } });
+		const not = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { needConfirming: 'notPending' },
+		});
 		expect(not.some((a) => a.state === 'pending')).toBe(false);
 	});
 
-	test('appliance filters are sent as the API\'s parameters: includecleared, did, pbid, time window', async () => {
+	test("appliance filters are sent as the API's parameters: includecleared, did, pbid, time window", async () => {
 		const withPbid = sim.actions().find((a) => !a.manual && a.pbid)!;
 		const start = '2020-01-01T00:00:00.000Z';
 		const end = new Date(sim.now() + 86400_000).toISOString();
@@ -63,7 +73,12 @@ describe('Action: Get Many', () => {
 		const cleared = sim.actions().find((a) => a.cleared)!;
 		const without = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true });
 		expect(without.map((a) => a.codeid)).not.toContain(cleared.codeid);
-		const withCleared = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, filters: { includeCleared: true, states: ['cleared'] } });
+		const withCleared = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { includeCleared: true, states: ['cleared'] },
+		});
 		expect(withCleared.map((a) => a.codeid)).toContain(cleared.codeid);
 		expect(withCleared.every((a) => a.state === 'cleared')).toBe(true);
 	});
@@ -90,29 +105,64 @@ describe('Action: Get Many', () => {
 		const all = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true });
 		const sample = all.find((a) => !a.manual && (a.score as number) > 0)!;
 		const prefix = String(sample.ip).split('.').slice(0, 2).join('.');
-		const byIp = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, filters: { ip: `${prefix}.*` } });
+		const byIp = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { ip: `${prefix}.*` },
+		});
 		expect(byIp.length).toBeGreaterThan(0);
 		expect(byIp.every((a) => String(a.ip).startsWith(`${prefix}.`))).toBe(true);
 
-		const byCode = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, filters: { codeId: sample.codeid } });
+		const byCode = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { codeId: sample.codeid },
+		});
 		expect(byCode.map((a) => a.codeid)).toEqual([sample.codeid]);
 
-		const byInhibitor = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, filters: { inhibitors: ['quarantine', 'connection'] } });
+		const byInhibitor = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { inhibitors: ['quarantine', 'connection'] },
+		});
 		expect(byInhibitor.length).toBeGreaterThan(0);
 		expect(byInhibitor.every((a) => ['quarantine', 'connection'].includes(a.action as string))).toBe(true);
 
-		const byScore = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, filters: { minScore: 0.8 } });
+		const byScore = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { minScore: 0.8 },
+		});
 		expect(byScore.every((a) => (a.score as number) >= 0.8)).toBe(true);
 		expect(byScore.length).toBeLessThan(all.length);
 
-		const manual = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, filters: { origin: 'manual' } });
+		const manual = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { origin: 'manual' },
+		});
 		expect(manual.length).toBeGreaterThan(0);
 		expect(manual.every((a) => a.manual === true && a.triggeredBy)).toBe(true);
-		const automatic = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, filters: { origin: 'automatic' } });
+		const automatic = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { origin: 'automatic' },
+		});
 		expect(automatic.every((a) => a.manual === false && a.triggeredBy === null)).toBe(true);
 		expect(manual.length + automatic.length).toBe(all.length);
 
-		const expired = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, filters: { states: ['expired'] } });
+		const expired = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { states: ['expired'] },
+		});
 		expect(expired.length).toBeGreaterThan(0);
 		expect(expired.every((a) => a.state === 'expired')).toBe(true);
 		// Every request of this test was the same plain GET: the filters above run here, not on the appliance.
@@ -120,16 +170,32 @@ describe('Action: Get Many', () => {
 	});
 
 	test('Simplify off returns the raw fields as the appliance sent them, plus the state', async () => {
-		const raw = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, simple: false, filters: { includeCleared: true } });
+		const raw = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			simple: false,
+			filters: { includeCleared: true },
+		});
 		const stringUpdated = raw.find((a) => typeof a.updated === 'string');
 		expect(stringUpdated).toBeDefined(); // the simulator sends loose types, as real appliances do
 		expect(raw.every((a) => 'modeluuid' in a && 'agemail' in a && 'state' in a)).toBe(true);
-		const simple = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, filters: { includeCleared: true } });
+		const simple = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { includeCleared: true },
+		});
 		expect(simple.every((a) => typeof a.codeid === 'number' && !('agemail' in a))).toBe(true);
 	});
 
 	test('Response Data Field hands over the trimmed answer as it came', async () => {
-		const out = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true, options: { fullDeviceDetails: true, responseData: 'devices' } });
+		const out = await runJson(sim, {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			options: { fullDeviceDetails: true, responseData: 'devices' },
+		});
 		expect(targets()).toEqual(['/antigena?fulldevicedetails=true&responsedata=devices']);
 		expect(out.length).toBeGreaterThan(0);
 	});
@@ -165,7 +231,11 @@ describe('Summary: Get', () => {
 	test('with a window: sent as starttime/endtime, pending marked unavailable', async () => {
 		const start = new Date(sim.now() - 86400_000).toISOString();
 		const end = new Date(sim.now()).toISOString();
-		const [out] = await runJson(sim, { resource: 'summary', operation: 'get', options: { startTime: start, endTime: end } });
+		const [out] = await runJson(sim, {
+			resource: 'summary',
+			operation: 'get',
+			options: { startTime: start, endTime: end },
+		});
 		expect(targets()).toEqual([`/antigena/summary?starttime=${Date.parse(start)}&endtime=${Date.parse(end)}`]);
 		expect(out.pendingCount).toBe(0);
 		expect(out.pendingAvailable).toBe(false);

@@ -16,7 +16,11 @@ export interface RunOptions {
 	credentials?: TestCredentials;
 }
 
-export async function runRespond(sim: Simulator, parameters: INodeParameters, opts: RunOptions = {}): Promise<ExecuteResult> {
+export async function runRespond(
+	sim: Simulator,
+	parameters: INodeParameters,
+	opts: RunOptions = {},
+): Promise<ExecuteResult> {
 	return await executeNode(
 		{
 			type: new DarktraceRespond(),
@@ -29,7 +33,11 @@ export async function runRespond(sim: Simulator, parameters: INodeParameters, op
 }
 
 /** Output JSON of the first (only) output. */
-export async function runJson(sim: Simulator, parameters: INodeParameters, opts: RunOptions = {}): Promise<IDataObject[]> {
+export async function runJson(
+	sim: Simulator,
+	parameters: INodeParameters,
+	opts: RunOptions = {},
+): Promise<IDataObject[]> {
 	const { output } = await runRespond(sim, parameters, opts);
 	return (output?.[0] ?? []).map((i) => i.json);
 }

@@ -24,10 +24,27 @@ interface Case {
 	credentials?: Partial<TestCredentials>;
 }
 
-const activate = (codeId: unknown, extra: INodeParameters = {}): INodeParameters => ({ resource: 'action', operation: 'activate', codeId: codeId as never, ...extra });
-const manual = (extra: INodeParameters): INodeParameters => ({ resource: 'action', operation: 'createManual', did: 5, inhibitor: 'quarantine', duration: 60, ...extra });
-const pairs = (...connection: Array<Record<string, unknown>>) => ({ connection } as never);
-const getMany = (filters: INodeParameters, extra: INodeParameters = {}): INodeParameters => ({ resource: 'action', operation: 'getMany', filters: filters as never, ...extra });
+const activate = (codeId: unknown, extra: INodeParameters = {}): INodeParameters => ({
+	resource: 'action',
+	operation: 'activate',
+	codeId: codeId as never,
+	...extra,
+});
+const manual = (extra: INodeParameters): INodeParameters => ({
+	resource: 'action',
+	operation: 'createManual',
+	did: 5,
+	inhibitor: 'quarantine',
+	duration: 60,
+	...extra,
+});
+const pairs = (...connection: Array<Record<string, unknown>>) => ({ connection }) as never;
+const getMany = (filters: INodeParameters, extra: INodeParameters = {}): INodeParameters => ({
+	resource: 'action',
+	operation: 'getMany',
+	filters: filters as never,
+	...extra,
+});
 
 const cases: Case[] = [
 	// IDs
@@ -35,58 +52,259 @@ const cases: Case[] = [
 	{ name: 'zero code ID', parameters: activate(0), message: /^Code ID 0 is below 1/ },
 	{ name: 'fractional code ID', parameters: activate(12.5), message: /^Code ID 12\.5 is not a whole number/ },
 	{ name: 'huge code ID', parameters: activate(1e12), message: /^Code ID 1000000000000 is above 2147483647/ },
-	{ name: 'code ID expression resolving to text', parameters: activate('={{ $json.id }}'), items: [{ id: 'abc' }], message: /^Code ID "abc" is not a whole number/ },
-	{ name: 'code ID expression resolving to an object', parameters: activate('={{ $json.id }}'), items: [{ id: { codeid: 1 } }], message: /^Code ID \{"codeid":1\} is not a whole number/ },
-	{ name: 'code ID expression resolving to nothing', parameters: activate('={{ $json.missing }}'), message: /^Code ID/ },
-	{ name: 'code ID on Get', parameters: { resource: 'action', operation: 'get', codeId: -1 }, message: /^Code ID -1 is below 1/ },
-	{ name: 'code ID on Clear', parameters: { resource: 'action', operation: 'clear', codeId: '={{ "12x" }}' }, message: /^Code ID "12x" is not a whole number/ },
-	{ name: 'code ID on Extend', parameters: { resource: 'action', operation: 'extend', codeId: 3.3, duration: 10 }, message: /^Code ID 3\.3 is not a whole number/ },
-	{ name: 'code ID on Reactivate', parameters: { resource: 'action', operation: 'reactivate', codeId: -9, duration: 10 }, message: /^Code ID -9 is below 1/ },
+	{
+		name: 'code ID expression resolving to text',
+		parameters: activate('={{ $json.id }}'),
+		items: [{ id: 'abc' }],
+		message: /^Code ID "abc" is not a whole number/,
+	},
+	{
+		name: 'code ID expression resolving to an object',
+		parameters: activate('={{ $json.id }}'),
+		items: [{ id: { codeid: 1 } }],
+		message: /^Code ID \{"codeid":1\} is not a whole number/,
+	},
+	{
+		name: 'code ID expression resolving to nothing',
+		parameters: activate('={{ $json.missing }}'),
+		message: /^Code ID/,
+	},
+	{
+		name: 'code ID on Get',
+		parameters: { resource: 'action', operation: 'get', codeId: -1 },
+		message: /^Code ID -1 is below 1/,
+	},
+	{
+		name: 'code ID on Clear',
+		parameters: { resource: 'action', operation: 'clear', codeId: '={{ "12x" }}' },
+		message: /^Code ID "12x" is not a whole number/,
+	},
+	{
+		name: 'code ID on Extend',
+		parameters: { resource: 'action', operation: 'extend', codeId: 3.3, duration: 10 },
+		message: /^Code ID 3\.3 is not a whole number/,
+	},
+	{
+		name: 'code ID on Reactivate',
+		parameters: { resource: 'action', operation: 'reactivate', codeId: -9, duration: 10 },
+		message: /^Code ID -9 is below 1/,
+	},
 	{ name: 'negative device ID', parameters: manual({ did: -3 }), message: /^Device ID -3 is below 1/ },
-	{ name: 'device ID as text', parameters: manual({ did: '={{ "laptop-7" }}' }), message: /^Device ID "laptop-7" is not a whole number/ },
+	{
+		name: 'device ID as text',
+		parameters: manual({ did: '={{ "laptop-7" }}' }),
+		message: /^Device ID "laptop-7" is not a whole number/,
+	},
 	// durations
-	{ name: 'negative duration on Extend', parameters: { resource: 'action', operation: 'extend', codeId: 5, duration: -60 }, message: /^Duration \(Seconds\) -60 is below 1/ },
-	{ name: 'zero duration on Reactivate', parameters: { resource: 'action', operation: 'reactivate', codeId: 5, duration: 0 }, message: /^Duration \(Seconds\) 0 is below 1/ },
-	{ name: 'fractional duration on Create', parameters: manual({ duration: 1.5 }), message: /^Duration \(Seconds\) 1\.5 is not a whole number/ },
-	{ name: 'huge duration on Create', parameters: manual({ duration: 99999999 }), message: /^Duration \(Seconds\) 99999999 is above 2592000/ },
-	{ name: 'duration expression resolving to text on Activate', parameters: activate(5, { options: { duration: '={{ "1h" }}' } as never }), message: /^Duration \(Seconds\) "1h" is not a whole number/ },
-	{ name: 'missing duration on Reactivate', parameters: { resource: 'action', operation: 'reactivate', codeId: 5, duration: '={{ $json.nothing }}' }, message: /^Duration \(Seconds\)/ },
+	{
+		name: 'negative duration on Extend',
+		parameters: { resource: 'action', operation: 'extend', codeId: 5, duration: -60 },
+		message: /^Duration \(Seconds\) -60 is below 1/,
+	},
+	{
+		name: 'zero duration on Reactivate',
+		parameters: { resource: 'action', operation: 'reactivate', codeId: 5, duration: 0 },
+		message: /^Duration \(Seconds\) 0 is below 1/,
+	},
+	{
+		name: 'fractional duration on Create',
+		parameters: manual({ duration: 1.5 }),
+		message: /^Duration \(Seconds\) 1\.5 is not a whole number/,
+	},
+	{
+		name: 'huge duration on Create',
+		parameters: manual({ duration: 99999999 }),
+		message: /^Duration \(Seconds\) 99999999 is above 2592000/,
+	},
+	{
+		name: 'duration expression resolving to text on Activate',
+		parameters: activate(5, { options: { duration: '={{ "1h" }}' } as never }),
+		message: /^Duration \(Seconds\) "1h" is not a whole number/,
+	},
+	{
+		name: 'missing duration on Reactivate',
+		parameters: { resource: 'action', operation: 'reactivate', codeId: 5, duration: '={{ $json.nothing }}' },
+		message: /^Duration \(Seconds\)/,
+	},
 	// inhibitor and connections
-	{ name: 'unknown inhibitor', parameters: manual({ inhibitor: '={{ "nuke" }}' }), message: /^Inhibitor "nuke" is not a RESPOND inhibitor/ },
+	{
+		name: 'unknown inhibitor',
+		parameters: manual({ inhibitor: '={{ "nuke" }}' }),
+		message: /^Inhibitor "nuke" is not a RESPOND inhibitor/,
+	},
 	// With a fixed inhibitor n8n hides (drops) Connections; an expression inhibitor keeps them.
-	{ name: 'connections on a quarantine', parameters: manual({ inhibitor: '={{ $json.inhibitor }}', connections: pairs({ src: '10.0.0.1', dst: '8.8.8.8' }) }), items: [{ inhibitor: 'quarantine' }], message: /^Connections .* only apply to "Block matching connections", not to "Quarantine device"/ },
-	{ name: 'no connection pairs for a connection block', parameters: manual({ inhibitor: 'connection' }), message: /^Connections \[\] are required for "Block matching connections"/ },
-	{ name: 'pair without destination', parameters: manual({ inhibitor: 'connection', connections: pairs({ src: '10.0.0.1', dst: '' }) }), message: /^Connection 1 Destination \(empty\) is missing/ },
-	{ name: 'pair without source', parameters: manual({ inhibitor: 'connection', connections: pairs({ dst: '8.8.8.8' }) }), message: /^Connection 1 Source \(empty\) is missing/ },
-	{ name: 'invalid IPv4 destination', parameters: manual({ inhibitor: 'connection', connections: pairs({ src: '10.0.0.1', dst: '300.1.1.1' }) }), message: /^Connection 1 Destination "300\.1\.1\.1" is not an IP address or host name/ },
-	{ name: 'URL instead of host name', parameters: manual({ inhibitor: 'connection', connections: pairs({ src: '10.0.0.1', dst: 'https://example.com/x' }) }), message: /^Connection 1 Destination "https:\/\/example\.com\/x" is not an IP address or host name/ },
-	{ name: 'host name with spaces', parameters: manual({ inhibitor: 'connection', connections: pairs({ src: 'my host', dst: 'example.com' }) }), message: /^Connection 1 Source "my host" is not an IP address or host name/ },
-	{ name: 'invalid IPv6 source', parameters: manual({ inhibitor: 'connection', connections: pairs({ src: '2001:db8:::1', dst: 'example.com' }) }), message: /^Connection 1 Source "2001:db8:::1" is not an IP address or host name/ },
-	{ name: 'port above 65535', parameters: manual({ inhibitor: 'connection', connections: pairs({ src: '10.0.0.1', dst: 'example.com', port: 70000 }) }), message: /^Connection 1 Port 70000 is above 65535/ },
-	{ name: 'negative port', parameters: manual({ inhibitor: 'connection', connections: pairs({ src: '10.0.0.1', dst: 'example.com', port: -1 }) }), message: /^Connection 1 Port -1 is below 1/ },
-	{ name: 'second pair bad', parameters: manual({ inhibitor: 'connection', connections: pairs({ src: '10.0.0.1', dst: '8.8.8.8' }, { src: '10.0.0.1', dst: 'bad_host!' }) }), message: /^Connection 2 Destination "bad_host!" is not an IP address or host name/ },
+	{
+		name: 'connections on a quarantine',
+		parameters: manual({
+			inhibitor: '={{ $json.inhibitor }}',
+			connections: pairs({ src: '10.0.0.1', dst: '8.8.8.8' }),
+		}),
+		items: [{ inhibitor: 'quarantine' }],
+		message: /^Connections .* only apply to "Block matching connections", not to "Quarantine device"/,
+	},
+	{
+		name: 'no connection pairs for a connection block',
+		parameters: manual({ inhibitor: 'connection' }),
+		message: /^Connections \[\] are required for "Block matching connections"/,
+	},
+	{
+		name: 'pair without destination',
+		parameters: manual({ inhibitor: 'connection', connections: pairs({ src: '10.0.0.1', dst: '' }) }),
+		message: /^Connection 1 Destination \(empty\) is missing/,
+	},
+	{
+		name: 'pair without source',
+		parameters: manual({ inhibitor: 'connection', connections: pairs({ dst: '8.8.8.8' }) }),
+		message: /^Connection 1 Source \(empty\) is missing/,
+	},
+	{
+		name: 'invalid IPv4 destination',
+		parameters: manual({ inhibitor: 'connection', connections: pairs({ src: '10.0.0.1', dst: '300.1.1.1' }) }),
+		message: /^Connection 1 Destination "300\.1\.1\.1" is not an IP address or host name/,
+	},
+	{
+		name: 'URL instead of host name',
+		parameters: manual({
+			inhibitor: 'connection',
+			connections: pairs({ src: '10.0.0.1', dst: 'https://example.com/x' }),
+		}),
+		message: /^Connection 1 Destination "https:\/\/example\.com\/x" is not an IP address or host name/,
+	},
+	{
+		name: 'host name with spaces',
+		parameters: manual({ inhibitor: 'connection', connections: pairs({ src: 'my host', dst: 'example.com' }) }),
+		message: /^Connection 1 Source "my host" is not an IP address or host name/,
+	},
+	{
+		name: 'invalid IPv6 source',
+		parameters: manual({ inhibitor: 'connection', connections: pairs({ src: '2001:db8:::1', dst: 'example.com' }) }),
+		message: /^Connection 1 Source "2001:db8:::1" is not an IP address or host name/,
+	},
+	{
+		name: 'port above 65535',
+		parameters: manual({
+			inhibitor: 'connection',
+			connections: pairs({ src: '10.0.0.1', dst: 'example.com', port: 70000 }),
+		}),
+		message: /^Connection 1 Port 70000 is above 65535/,
+	},
+	{
+		name: 'negative port',
+		parameters: manual({
+			inhibitor: 'connection',
+			connections: pairs({ src: '10.0.0.1', dst: 'example.com', port: -1 }),
+		}),
+		message: /^Connection 1 Port -1 is below 1/,
+	},
+	{
+		name: 'second pair bad',
+		parameters: manual({
+			inhibitor: 'connection',
+			connections: pairs({ src: '10.0.0.1', dst: '8.8.8.8' }, { src: '10.0.0.1', dst: 'bad_host!' }),
+		}),
+		message: /^Connection 2 Destination "bad_host!" is not an IP address or host name/,
+	},
 	// time windows and filters
-	{ name: 'start time without end time', parameters: getMany({ startTime: '2024-01-01T00:00:00Z' }), message: /^End Time \(empty\) is missing while Start Time is set/ },
-	{ name: 'end time without start time', parameters: getMany({ endTime: '2024-01-01T00:00:00Z' }), message: /^Start Time \(empty\) is missing while End Time is set/ },
-	{ name: 'end before start', parameters: getMany({ startTime: '2024-02-01T00:00:00Z', endTime: '2024-01-01T00:00:00Z' }), message: /^End Time "2024-01-01T00:00:00Z" is not after Start Time/ },
-	{ name: 'start time that is not a date', parameters: getMany({ startTime: '={{ "yesterday-ish" }}', endTime: '2024-01-01T00:00:00Z' }), message: /^Start Time "yesterday-ish" is not a date/ },
-	{ name: 'half a summary window', parameters: { resource: 'summary', operation: 'get', options: { startTime: '2024-01-01T00:00:00Z' } as never }, message: /^End Time \(empty\) is missing while Start Time is set/ },
-	{ name: 'minimum score as percent', parameters: getMany({ minScore: 80 }), message: /^Minimum Score 80 is not between 0 and 1/ },
-	{ name: 'IP filter that is not an IP pattern', parameters: getMany({ ip: '10.0.0.0/8' }), message: /^IP "10\.0\.0\.0\/8" is not an IP pattern/ },
+	{
+		name: 'start time without end time',
+		parameters: getMany({ startTime: '2024-01-01T00:00:00Z' }),
+		message: /^End Time \(empty\) is missing while Start Time is set/,
+	},
+	{
+		name: 'end time without start time',
+		parameters: getMany({ endTime: '2024-01-01T00:00:00Z' }),
+		message: /^Start Time \(empty\) is missing while End Time is set/,
+	},
+	{
+		name: 'end before start',
+		parameters: getMany({ startTime: '2024-02-01T00:00:00Z', endTime: '2024-01-01T00:00:00Z' }),
+		message: /^End Time "2024-01-01T00:00:00Z" is not after Start Time/,
+	},
+	{
+		name: 'start time that is not a date',
+		parameters: getMany({ startTime: '={{ "yesterday-ish" }}', endTime: '2024-01-01T00:00:00Z' }),
+		message: /^Start Time "yesterday-ish" is not a date/,
+	},
+	{
+		name: 'half a summary window',
+		parameters: { resource: 'summary', operation: 'get', options: { startTime: '2024-01-01T00:00:00Z' } as never },
+		message: /^End Time \(empty\) is missing while Start Time is set/,
+	},
+	{
+		name: 'minimum score as percent',
+		parameters: getMany({ minScore: 80 }),
+		message: /^Minimum Score 80 is not between 0 and 1/,
+	},
+	{
+		name: 'IP filter that is not an IP pattern',
+		parameters: getMany({ ip: '10.0.0.0/8' }),
+		message: /^IP "10\.0\.0\.0\/8" is not an IP pattern/,
+	},
 	{ name: 'negative device filter', parameters: getMany({ did: -1 }), message: /^Device ID -1 is below 1/ },
-	{ name: 'fractional model breach filter', parameters: getMany({ pbid: 2.5 }), message: /^Model Breach ID 2\.5 is not a whole number/ },
-	{ name: 'response data with characters needing encoding', parameters: getMany({}, { options: { responseData: 'a b&c' } as never }), message: /^Response Data "a b&c" is not a field name/ },
+	{
+		name: 'fractional model breach filter',
+		parameters: getMany({ pbid: 2.5 }),
+		message: /^Model Breach ID 2\.5 is not a whole number/,
+	},
+	{
+		name: 'response data with characters needing encoding',
+		parameters: getMany({}, { options: { responseData: 'a b&c' } as never }),
+		message: /^Response Data "a b&c" is not a field name/,
+	},
 	{ name: 'limit below 1', parameters: getMany({}, { limit: 0 }), message: /^Limit 0 is below 1/ },
-	{ name: 'reason that is not text', parameters: activate(5, { reason: '={{ { why: 1 } }}' }), message: /^Reason \{"why":1\} is not text/ },
-	{ name: 'reason too long', parameters: activate(5, { reason: 'x'.repeat(2000) }), message: /^Reason "x+…" is too long/ },
+	{
+		name: 'reason that is not text',
+		parameters: activate(5, { reason: '={{ { why: 1 } }}' }),
+		message: /^Reason \{"why":1\} is not text/,
+	},
+	{
+		name: 'reason too long',
+		parameters: activate(5, { reason: 'x'.repeat(2000) }),
+		message: /^Reason "x+…" is too long/,
+	},
 	// credential
-	{ name: 'instance URL without scheme', parameters: activate(5), credentials: { url: 'darktrace.example.com' }, message: /instance URL "darktrace\.example\.com" has no http\(s\):\/\/ scheme/ },
-	{ name: 'instance URL with a path', parameters: activate(5), credentials: { url: 'https://dt.example.com/antigena' }, message: /instance URL "https:\/\/dt\.example\.com\/antigena" has a path/ },
-	{ name: 'instance URL with a query', parameters: activate(5), credentials: { url: 'https://dt.example.com?x=1' }, message: /instance URL "https:\/\/dt\.example\.com\?x=1" has a query/ },
-	{ name: 'empty public token', parameters: activate(5), credentials: { publicToken: '' }, message: /public token is empty/ },
-	{ name: 'empty private token', parameters: activate(5), credentials: { privateToken: '' }, message: /private token is empty/ },
-	{ name: 'whitespace around the private token', parameters: activate(5), credentials: { privateToken: ' secret-with-space ' }, message: /private token \(hidden, 19 characters\) starts or ends with whitespace/ },
-	{ name: 'whitespace around the public token', parameters: { resource: 'summary', operation: 'get' }, credentials: { publicToken: 'abc\n' }, message: /public token "abc\n" starts or ends with whitespace/ },
+	{
+		name: 'instance URL without scheme',
+		parameters: activate(5),
+		credentials: { url: 'darktrace.example.com' },
+		message: /instance URL "darktrace\.example\.com" has no http\(s\):\/\/ scheme/,
+	},
+	{
+		name: 'instance URL with a path',
+		parameters: activate(5),
+		credentials: { url: 'https://dt.example.com/antigena' },
+		message: /instance URL "https:\/\/dt\.example\.com\/antigena" has a path/,
+	},
+	{
+		name: 'instance URL with a query',
+		parameters: activate(5),
+		credentials: { url: 'https://dt.example.com?x=1' },
+		message: /instance URL "https:\/\/dt\.example\.com\?x=1" has a query/,
+	},
+	{
+		name: 'empty public token',
+		parameters: activate(5),
+		credentials: { publicToken: '' },
+		message: /public token is empty/,
+	},
+	{
+		name: 'empty private token',
+		parameters: activate(5),
+		credentials: { privateToken: '' },
+		message: /private token is empty/,
+	},
+	{
+		name: 'whitespace around the private token',
+		parameters: activate(5),
+		credentials: { privateToken: ' secret-with-space ' },
+		message: /private token \(hidden, 19 characters\) starts or ends with whitespace/,
+	},
+	{
+		name: 'whitespace around the public token',
+		parameters: { resource: 'summary', operation: 'get' },
+		credentials: { publicToken: 'abc\n' },
+		message: /public token "abc\n" starts or ends with whitespace/,
+	},
 ];
 
 test('the matrix has at least 40 cases', () => {

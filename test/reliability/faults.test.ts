@@ -108,7 +108,9 @@ describe('reads: bounded retries, then a clear error', () => {
 		await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 		const port = (server.address() as { port: number }).port;
 		await new Promise<void>((r) => server.close(() => r()));
-		const error = await runError(sim, summary, { credentials: { ...credentialsFor(sim), url: `http://127.0.0.1:${port}` } });
+		const error = await runError(sim, summary, {
+			credentials: { ...credentialsFor(sim), url: `http://127.0.0.1:${port}` },
+		});
 		expect(error.message).toBe('Could not reach the Darktrace appliance for GET /antigena/summary');
 		expect(error.description).toMatch(/Nothing accepts connections.*\(error code ECONNREFUSED\)/);
 	});
@@ -124,21 +126,39 @@ describe('writes: sent once, never retried; unknown outcomes say so', () => {
 		['malformed JSON', { kind: 'malformed-json', method: 'POST' }],
 		['empty body', { kind: 'empty-body', method: 'POST' }],
 	];
-	test.each(unknown)('%s on Activate: one POST, "outcome unknown" naming the code ID and how to check', async (_name, fault) => {
-		const pending = sim.createPendingAction();
-		sim.injectFault(fault);
-		const error = await runError(sim, { resource: 'action', operation: 'activate', codeId: pending.codeid, reason: 'x' });
-		expect(error.message).toMatch(new RegExp(`^Outcome unknown: the appliance did not confirm the request to activate RESPOND action ${pending.codeid}`));
-		expect(error.description).toMatch(new RegExp(`NOT retried.*Action > Get \\(code ID ${pending.codeid}\\)`));
-		expect(posts()).toHaveLength(1);
-		expectNoSecret(error);
-	});
+	test.each(unknown)(
+		'%s on Activate: one POST, "outcome unknown" naming the code ID and how to check',
+		async (_name, fault) => {
+			const pending = sim.createPendingAction();
+			sim.injectFault(fault);
+			const error = await runError(sim, {
+				resource: 'action',
+				operation: 'activate',
+				codeId: pending.codeid,
+				reason: 'x',
+			});
+			expect(error.message).toMatch(
+				new RegExp(
+					`^Outcome unknown: the appliance did not confirm the request to activate RESPOND action ${pending.codeid}`,
+				),
+			);
+			expect(error.description).toMatch(new RegExp(`NOT retried.*Action > Get \\(code ID ${pending.codeid}\\)`));
+			expect(posts()).toHaveLength(1);
+			expectNoSecret(error);
+		},
+	);
 
 	test('a write applied by the appliance but answered 502: one POST, applied, reported as unknown', async () => {
 		const device = sim.devices().find((d) => d.sensorType === 'network')!;
 		const before = sim.actions().length;
 		sim.injectFault({ kind: 'status-after-write', status: 502, method: 'POST' });
-		const error = await runError(sim, { resource: 'action', operation: 'createManual', did: device.did, inhibitor: 'quarantine', duration: 60 });
+		const error = await runError(sim, {
+			resource: 'action',
+			operation: 'createManual',
+			did: device.did,
+			inhibitor: 'quarantine',
+			duration: 60,
+		});
 		expect(error.message).toMatch(/^Outcome unknown: .*create a manual "Quarantine device" action on device/);
 		expect(error.description).toMatch(new RegExp(`Get Many \\(Device ID ${device.did}\\).*second action`));
 		expect(posts()).toHaveLength(1);
@@ -148,7 +168,12 @@ describe('writes: sent once, never retried; unknown outcomes say so', () => {
 	test('latency beyond the timeout on a write: one POST, outcome unknown', async () => {
 		const pending = sim.createPendingAction();
 		sim.injectFault({ kind: 'latency', delayMs: 1500, method: 'POST' });
-		const error = await runError(sim, { resource: 'action', operation: 'clear', codeId: pending.codeid, options: { timeout: 1 } });
+		const error = await runError(sim, {
+			resource: 'action',
+			operation: 'clear',
+			codeId: pending.codeid,
+			options: { timeout: 1 },
+		});
 		expect(error.message).toMatch(/^Outcome unknown: .*\(no answer within the timeout\)/);
 		await new Promise((r) => setTimeout(r, 1600));
 		expect(posts()).toHaveLength(1);
@@ -172,13 +197,17 @@ describe('writes: sent once, never retried; unknown outcomes say so', () => {
 		await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 		const port = (server.address() as { port: number }).port;
 		await new Promise<void>((r) => server.close(() => r()));
-		const error = await runError(sim, { resource: 'action', operation: 'activate', codeId: 5 }, { credentials: { ...credentialsFor(sim), url: `http://127.0.0.1:${port}` } });
+		const error = await runError(
+			sim,
+			{ resource: 'action', operation: 'activate', codeId: 5 },
+			{ credentials: { ...credentialsFor(sim), url: `http://127.0.0.1:${port}` } },
+		);
 		expect(error.message).toBe('Could not reach the Darktrace appliance for POST /antigena');
 	});
 });
 
 describe('clock skew', () => {
-	test('API DATE ERROR states the skew from the appliance\'s Date header and says to fix the clock', async () => {
+	test("API DATE ERROR states the skew from the appliance's Date header and says to fix the clock", async () => {
 		sim.setNow(Date.now() + 2 * 3600_000);
 		try {
 			const error = await runError(sim, summary);

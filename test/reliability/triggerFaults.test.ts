@@ -64,6 +64,8 @@ test.each(faults)('%s: the poll fails, nothing is lost or repeated after recover
 	sim.clearFaults();
 	await new Promise((r) => setTimeout(r, fault.kind === 'latency' ? 1600 : 0));
 	const restarted = pollHarness({ type, parameters, credentials: creds }, harness.saved);
-	expect(ids(await restarted.poll()).sort()).toEqual([`${first.codeid}:actionActive`, `${missed.codeid}:pendingAction`].sort());
+	expect(ids(await restarted.poll()).sort()).toEqual(
+		[`${first.codeid}:actionActive`, `${missed.codeid}:pendingAction`].sort(),
+	);
 	expect(await restarted.poll()).toBeNull();
 });

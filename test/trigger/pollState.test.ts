@@ -18,8 +18,19 @@ import {
 const NOW = 1_700_000_000_000;
 const HOUR = 3_600_000;
 
-function action(codeid: unknown, state: 'pending' | 'active' | 'expired' | 'cleared', extra: IDataObject = {}): IDataObject {
-	const base: IDataObject = { codeid: codeid as IDataObject['codeid'], did: 11, action: 'quarantine', score: 0.8, start: NOW - HOUR, updated: NOW - HOUR };
+function action(
+	codeid: unknown,
+	state: 'pending' | 'active' | 'expired' | 'cleared',
+	extra: IDataObject = {},
+): IDataObject {
+	const base: IDataObject = {
+		codeid: codeid as IDataObject['codeid'],
+		did: 11,
+		action: 'quarantine',
+		score: 0.8,
+		start: NOW - HOUR,
+		updated: NOW - HOUR,
+	};
 	if (state === 'pending') Object.assign(base, { active: false, cleared: false, expires: NOW + HOUR });
 	if (state === 'active') Object.assign(base, { active: true, cleared: false, expires: NOW + HOUR });
 	if (state === 'expired') Object.assign(base, { active: true, cleared: false, expires: NOW - 1000 });
@@ -52,7 +63,18 @@ describe('id list encoding', () => {
 	});
 
 	it('rejects anything it did not write', () => {
-		for (const bad of ['7pt,', ',7pt', '7PT', '7pt 7pu', '1,2;3', 42, null, undefined, ['7pt'], 'zzzzzzzzzzzzzzzzzzzz']) {
+		for (const bad of [
+			'7pt,',
+			',7pt',
+			'7PT',
+			'7pt 7pu',
+			'1,2;3',
+			42,
+			null,
+			undefined,
+			['7pt'],
+			'zzzzzzzzzzzzzzzzzzzz',
+		]) {
 			expect(decodeIds(bad)).toBeUndefined();
 		}
 	});
@@ -73,9 +95,11 @@ describe('readState / writeState', () => {
 		expect(readState({}, ['pendingAction'])).toEqual({});
 		expect(readState({ v: 2, pendingAction: '7pt' }, ['pendingAction'])).toEqual({});
 		expect(readState({ v: 1, pendingAction: [10001] }, ['pendingAction'])).toEqual({});
-		expect(readState({ v: 1, pendingAction: '7pt', actionActive: 'oops!' }, ['pendingAction', 'actionActive'])).toEqual({
-			pendingAction: new Set([10001]),
-		});
+		expect(readState({ v: 1, pendingAction: '7pt', actionActive: 'oops!' }, ['pendingAction', 'actionActive'])).toEqual(
+			{
+				pendingAction: new Set([10001]),
+			},
+		);
 	});
 });
 
@@ -120,7 +144,10 @@ describe('planPoll', () => {
 
 	it('emits only unseen actions and compares codeids after normalising their type', () => {
 		const previous = { pendingAction: new Set([10001]) };
-		const result = plan(previous, [action('10001', 'pending', { expires: NOW + HOUR + 0.0 }), action(10002, 'pending')]);
+		const result = plan(previous, [
+			action('10001', 'pending', { expires: NOW + HOUR + 0.0 }),
+			action(10002, 'pending'),
+		]);
 		expect(result.emit).toEqual([{ index: 1, codeid: 10002, event: 'pendingAction' }]);
 		expect(ids(result.next?.pendingAction)).toEqual([10001, 10002]);
 	});
@@ -168,7 +195,11 @@ describe('planPoll', () => {
 	});
 
 	it('ignores states whose event is not selected and actions without a usable codeid', () => {
-		const result = plan({ pendingAction: new Set() }, [action(10001, 'active'), action('n/a', 'pending'), action(10003, 'pending')]);
+		const result = plan({ pendingAction: new Set() }, [
+			action(10001, 'active'),
+			action('n/a', 'pending'),
+			action(10003, 'pending'),
+		]);
 		expect(result.emit.map((e) => e.codeid)).toEqual([10003]);
 	});
 
@@ -178,9 +209,13 @@ describe('planPoll', () => {
 			seen.push(raw.codeid);
 			return raw.codeid !== 10003;
 		};
-		const result = plan({ pendingAction: new Set([10001]) }, [action(10001, 'pending'), action(10002, 'pending'), action(10003, 'pending')], {
-			matches,
-		});
+		const result = plan(
+			{ pendingAction: new Set([10001]) },
+			[action(10001, 'pending'), action(10002, 'pending'), action(10003, 'pending')],
+			{
+				matches,
+			},
+		);
 		expect(seen).toEqual([10002, 10003]);
 		expect(result.emit.map((e) => e.codeid)).toEqual([10002]);
 		expect(ids(result.next?.pendingAction)).toEqual([10001, 10002]);
@@ -218,12 +253,14 @@ describe('triggerQuery', () => {
 		expect(triggerQuery(['pendingAction'], {})).toEqual({ needconfirming: true });
 		expect(triggerQuery(['pendingAction', 'actionActive'], {})).toEqual({});
 		expect(triggerQuery(['actionCleared'], {})).toEqual({ includecleared: true });
-		expect(triggerQuery(['pendingAction'], { deviceIds: [12], fullDeviceDetails: true, includeHistory: true })).toEqual({
-			needconfirming: true,
-			did: 12,
-			fulldevicedetails: true,
-			includehistory: true,
-		});
+		expect(triggerQuery(['pendingAction'], { deviceIds: [12], fullDeviceDetails: true, includeHistory: true })).toEqual(
+			{
+				needconfirming: true,
+				did: 12,
+				fulldevicedetails: true,
+				includehistory: true,
+			},
+		);
 		expect(triggerQuery(['pendingAction'], { deviceIds: [12, 13] })).toEqual({ needconfirming: true });
 	});
 });

@@ -65,7 +65,12 @@ describe('New Pending Action', () => {
 		const a = sim.createPendingAction();
 		const first = await harness.poll();
 		expect(items(first)).toEqual([
-			expect.objectContaining({ eventId: `${a.codeid}:pendingAction`, event: 'pendingAction', codeid: a.codeid, state: 'pending' }),
+			expect.objectContaining({
+				eventId: `${a.codeid}:pendingAction`,
+				event: 'pendingAction',
+				codeid: a.codeid,
+				state: 'pending',
+			}),
 		]);
 		expect(harness.saved).toEqual(harness.staticData);
 
@@ -201,7 +206,9 @@ describe('manual runs ("Fetch Test Event")', () => {
 
 	it('on a new trigger create no state at all, and say so clearly when nothing matches', async () => {
 		const harness = trigger();
-		await expect(harness.poll('manual', 'manual')).rejects.toThrow('No RESPOND actions for "New Pending Action" right now');
+		await expect(harness.poll('manual', 'manual')).rejects.toThrow(
+			'No RESPOND actions for "New Pending Action" right now',
+		);
 		expect(harness.staticData).toEqual({});
 		sim.createPendingAction({ score: 0.4 });
 		await expect(trigger({ filters: { minScore: 0.5 } }).poll('manual', 'manual')).rejects.toThrow(/right now/);
@@ -278,7 +285,10 @@ describe('filters and options', () => {
 
 	it('asks for one device by "did", and adds device details and history when chosen', async () => {
 		sim.addDevice({ did: 12, hostname: 'dc02.corp.example' });
-		const harness = trigger({ filters: { deviceIds: '12' }, options: { fullDeviceDetails: true, includeHistory: true } });
+		const harness = trigger({
+			filters: { deviceIds: '12' },
+			options: { fullDeviceDetails: true, includeHistory: true },
+		});
 		await harness.poll();
 		const a = sim.createPendingAction({ did: 12 });
 		const [json] = items(await harness.poll());
@@ -323,7 +333,9 @@ describe('10,000 pending actions', () => {
 		const harness = trigger();
 		expect(await harness.poll()).toBeNull();
 		sim.generateLargeDataset(10_000, { pendingRatio: 1 });
-		const pending = sim.actions().filter((a) => a.needconfirming && !a.active && !a.cleared && a.expires > Date.now() + 60_000);
+		const pending = sim
+			.actions()
+			.filter((a) => a.needconfirming && !a.active && !a.cleared && a.expires > Date.now() + 60_000);
 		expect(pending).toHaveLength(10_000);
 
 		const output = await harness.poll();

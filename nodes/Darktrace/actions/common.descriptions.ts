@@ -66,15 +66,20 @@ export const returnActionOption: INodeProperties = {
 	description: 'Whether to read the action back after the write and add its new state as "action"',
 };
 
+/** An operation's "Options" collection. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
+}
+
 /** The options every write operation offers. */
-export const writeOptions: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [returnActionOption, concurrencyOption, timeoutOption],
-};
+export const writeOptions = optionsCollection([returnActionOption, concurrencyOption, timeoutOption]);
 
 export const startTimeField: INodeProperties = {
 	displayName: 'Start Time',
@@ -123,7 +128,7 @@ export const includeHistoryOption: INodeProperties = {
 	name: 'includeHistory',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to add each action\'s history (created, extended, cleared…, with user and reason)',
+	description: "Whether to add each action's history (created, extended, cleared…, with user and reason)",
 };
 
 export const inhibitorsFilter: INodeProperties = {

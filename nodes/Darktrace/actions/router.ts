@@ -79,7 +79,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	const operation = operations[resource]?.[operationName];
 	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not known for resource "${resource}"`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operationName}" is not known for resource "${resource}"`,
+		);
 	}
 	const continueOnFail = this.continueOnFail();
 
@@ -111,7 +114,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (error !== undefined) {
 			const nodeError = itemError(this, error, i);
 			if (!continueOnFail) throw nodeError;
-			output.push({ json: { error: nodeError.message, description: nodeError.description ?? null }, pairedItem: { item: i } });
+			output.push({
+				json: { error: nodeError.message, description: nodeError.description ?? null },
+				pairedItem: { item: i },
+			});
 			continue;
 		}
 		for (const json of value ?? []) output.push({ json, pairedItem: { item: i } });

@@ -87,7 +87,10 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * The state an operator means. The appliance keeps `active=true` after expiry, so expiry is read from
  * `expires`; an action that was never activated and has not expired is awaiting confirmation.
  */
-export function actionState(a: { active: boolean; cleared: boolean; expires: number | null }, now: number): ActionState {
+export function actionState(
+	a: { active: boolean; cleared: boolean; expires: number | null },
+	now: number,
+): ActionState {
 	if (a.cleared) return 'cleared';
 	if (a.expires !== null && a.expires <= now) return 'expired';
 	return a.active ? 'active' : 'pending';

@@ -115,7 +115,8 @@ export function translateAnswer(answer: ApplianceAnswer, what: string, now = Dat
 	if (statusCode >= 500) {
 		return {
 			message: `The Darktrace appliance failed on ${what} (HTTP ${statusCode})`,
-			description: 'The appliance or a gateway in front of it had an error. Try again later; if it persists, check the appliance status.',
+			description:
+				'The appliance or a gateway in front of it had an error. Try again later; if it persists, check the appliance status.',
 		};
 	}
 	if (looksLikeHtml(body)) {
@@ -127,22 +128,30 @@ export function translateAnswer(answer: ApplianceAnswer, what: string, now = Dat
 	}
 	const text = bodyText(body);
 	return {
-		message: text.trim() === ''
-			? `The Darktrace appliance answered ${what} with an empty body (HTTP ${statusCode})`
-			: `The Darktrace appliance answered ${what} with data that is not valid JSON (HTTP ${statusCode})`,
-		description: 'The answer was cut off or not from the Darktrace API. Try again; if it persists, check the instance URL and any proxy in between.',
+		message:
+			text.trim() === ''
+				? `The Darktrace appliance answered ${what} with an empty body (HTTP ${statusCode})`
+				: `The Darktrace appliance answered ${what} with data that is not valid JSON (HTTP ${statusCode})`,
+		description:
+			'The answer was cut off or not from the Darktrace API. Try again; if it persists, check the instance URL and any proxy in between.',
 	};
 }
 
 const NETWORK_CODES: Record<string, (host: string) => string> = {
-	ECONNREFUSED: (host) => `Nothing accepts connections at ${host}: check the instance URL and port, and that the appliance is up.`,
+	ECONNREFUSED: (host) =>
+		`Nothing accepts connections at ${host}: check the instance URL and port, and that the appliance is up.`,
 	ENOTFOUND: (host) => `The host name of ${host} cannot be resolved: check the instance URL.`,
-	EAI_AGAIN: (host) => `The host name of ${host} cannot be resolved right now (DNS): check the instance URL and n8n's DNS.`,
-	ECONNRESET: (host) => `${host} closed the connection mid-request. Check the instance URL and any proxy or firewall in between.`,
-	ERR_BAD_RESPONSE: (host) => `${host} closed the connection mid-answer. Try again; if it persists, check any proxy or firewall in between.`,
+	EAI_AGAIN: (host) =>
+		`The host name of ${host} cannot be resolved right now (DNS): check the instance URL and n8n's DNS.`,
+	ECONNRESET: (host) =>
+		`${host} closed the connection mid-request. Check the instance URL and any proxy or firewall in between.`,
+	ERR_BAD_RESPONSE: (host) =>
+		`${host} closed the connection mid-answer. Try again; if it persists, check any proxy or firewall in between.`,
 	EHOSTUNREACH: (host) => `${host} is unreachable from the n8n host: check routing and firewalls.`,
-	ETIMEDOUT: (host) => `${host} did not answer in time: check the instance URL, firewalls, or raise the node's Timeout option.`,
-	ECONNABORTED: (host) => `${host} did not answer within the node's Timeout: raise the Timeout option or narrow the query (time window, device).`,
+	ETIMEDOUT: (host) =>
+		`${host} did not answer in time: check the instance URL, firewalls, or raise the node's Timeout option.`,
+	ECONNABORTED: (host) =>
+		`${host} did not answer within the node's Timeout: raise the Timeout option or narrow the query (time window, device).`,
 };
 
 const TLS_CODES = [
@@ -159,21 +168,31 @@ const TLS_CODES = [
 /** What happened to a request that got no usable HTTP answer, in words (n8n rewrites messages that
  * contain raw codes such as ECONNREFUSED, so codes go in the description only). */
 export function describeNoAnswer(code: string | undefined, rawMessage: string): string {
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(rawMessage)) return 'no answer within the timeout';
-	if (code === 'ECONNRESET' || code === 'ERR_BAD_RESPONSE' || code === 'EPIPE' || /aborted|socket hang up/i.test(rawMessage)) {
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(rawMessage))
+		return 'no answer within the timeout';
+	if (
+		code === 'ECONNRESET' ||
+		code === 'ERR_BAD_RESPONSE' ||
+		code === 'EPIPE' ||
+		/aborted|socket hang up/i.test(rawMessage)
+	) {
 		return 'the connection closed before a complete answer';
 	}
 	return 'the connection failed';
 }
 
 /** Message for a request that got no HTTP answer. `code` is the Node.js / axios error code. */
-export function translateNetworkError(code: string | undefined, rawMessage: string, host: string, what: string): Translated {
+export function translateNetworkError(
+	code: string | undefined,
+	rawMessage: string,
+	host: string,
+	what: string,
+): Translated {
 	const codeNote = code ? ` (error code ${code})` : '';
 	if (code && (TLS_CODES.includes(code) || /certificate|ssl|tls/i.test(rawMessage))) {
 		return {
 			message: `The TLS certificate of ${host} could not be verified`,
-			description:
-				`Add the appliance's CA certificate to n8n (NODE_EXTRA_CA_CERTS, or /opt/custom-certificates in n8n's Docker image). Only for a test appliance: turn on "Ignore SSL Issues (Insecure)" in the Darktrace credential${codeNote}.`,
+			description: `Add the appliance's CA certificate to n8n (NODE_EXTRA_CA_CERTS, or /opt/custom-certificates in n8n's Docker image). Only for a test appliance: turn on "Ignore SSL Issues (Insecure)" in the Darktrace credential${codeNote}.`,
 		};
 	}
 	if (code === 'ECONNABORTED' || /timeout/i.test(rawMessage)) {
@@ -182,6 +201,8 @@ export function translateNetworkError(code: string | undefined, rawMessage: stri
 	const explain = code ? NETWORK_CODES[code] : undefined;
 	return {
 		message: `Could not reach the Darktrace appliance for ${what}`,
-		description: (explain ? explain(host) : `${rawMessage}. Check the instance URL and the network between n8n and ${host}.`) + codeNote,
+		description:
+			(explain ? explain(host) : `${rawMessage}. Check the instance URL and the network between n8n and ${host}.`) +
+			codeNote,
 	};
 }

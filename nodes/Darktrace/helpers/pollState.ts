@@ -33,7 +33,12 @@ import { actionState, toBool, toEpochMs, toNumber, type ActionState } from './ac
 export type TriggerEvent = 'pendingAction' | 'actionActive' | 'actionCleared' | 'actionExpired';
 
 /** Events in the order the UI lists them. */
-export const TRIGGER_EVENTS: readonly TriggerEvent[] = ['pendingAction', 'actionActive', 'actionCleared', 'actionExpired'];
+export const TRIGGER_EVENTS: readonly TriggerEvent[] = [
+	'pendingAction',
+	'actionActive',
+	'actionCleared',
+	'actionExpired',
+];
 
 export const EVENT_LABELS: Record<TriggerEvent, string> = {
 	pendingAction: 'New Pending Action',
@@ -69,7 +74,10 @@ export function codeIdOf(raw: IDataObject): number | null {
 
 /** The action's state from the three fields that decide it, without normalising the rest. */
 export function quickState(raw: IDataObject, now: number): ActionState {
-	return actionState({ active: toBool(raw.active), cleared: toBool(raw.cleared), expires: toEpochMs(raw.expires) }, now);
+	return actionState(
+		{ active: toBool(raw.active), cleared: toBool(raw.cleared), expires: toEpochMs(raw.expires) },
+		now,
+	);
 }
 
 export function encodeIds(ids: Iterable<number>): string {

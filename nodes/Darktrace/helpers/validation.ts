@@ -19,7 +19,8 @@ export class InputError extends Error {
 function show(value: unknown): string {
 	if (value === undefined) return '(empty)';
 	if (value === null) return 'null';
-	if (typeof value === 'string') return value === '' ? '(empty)' : `"${value.length > 80 ? value.slice(0, 80) + '…' : value}"`;
+	if (typeof value === 'string')
+		return value === '' ? '(empty)' : `"${value.length > 80 ? value.slice(0, 80) + '…' : value}"`;
 	if (typeof value === 'object') {
 		const json = JSON.stringify(value);
 		return json.length > 80 ? `${json.slice(0, 80)}…` : json;
@@ -38,7 +39,13 @@ export function parseInteger(field: string, value: unknown, fix: string, min = 1
 	let n: number;
 	if (typeof value === 'number') n = value;
 	else if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) n = Number(value.trim());
-	else throw new InputError(field, value, fix, typeof value === 'string' && value.trim() === '' ? 'is empty' : 'is not a whole number');
+	else
+		throw new InputError(
+			field,
+			value,
+			fix,
+			typeof value === 'string' && value.trim() === '' ? 'is empty' : 'is not a whole number',
+		);
 	if (!Number.isFinite(n) || !Number.isInteger(n)) throw new InputError(field, value, fix, 'is not a whole number');
 	if (n < min) throw new InputError(field, value, fix, `is below ${min}`);
 	if (n > max) throw new InputError(field, value, fix, `is above ${max}`);
@@ -46,7 +53,11 @@ export function parseInteger(field: string, value: unknown, fix: string, min = 1
 }
 
 export function parseCodeId(value: unknown): number {
-	return parseInteger('Code ID', value, 'Use the action\'s "codeid" (a positive whole number), e.g. {{ $json.codeid }}.');
+	return parseInteger(
+		'Code ID',
+		value,
+		'Use the action\'s "codeid" (a positive whole number), e.g. {{ $json.codeid }}.',
+	);
 }
 
 export function parseDeviceId(value: unknown, field = 'Device ID'): number {
@@ -66,11 +77,21 @@ export function parseDuration(value: unknown, field = 'Duration (Seconds)'): num
 export function parseReason(value: unknown): string {
 	if (value === undefined || value === null) return '';
 	if (typeof value !== 'string') {
-		throw new InputError('Reason', value, 'Give the reason as text, e.g. "Approved by SOC ticket 1234".', 'is not text');
+		throw new InputError(
+			'Reason',
+			value,
+			'Give the reason as text, e.g. "Approved by SOC ticket 1234".',
+			'is not text',
+		);
 	}
 	const reason = value.trim();
 	if (reason.length > MAX_REASON_LENGTH) {
-		throw new InputError('Reason', value, `Shorten the reason to at most ${MAX_REASON_LENGTH} characters.`, 'is too long');
+		throw new InputError(
+			'Reason',
+			value,
+			`Shorten the reason to at most ${MAX_REASON_LENGTH} characters.`,
+			'is too long',
+		);
 	}
 	return reason;
 }
@@ -136,7 +157,7 @@ export function parseConnections(inhibitor: Inhibitor, raw: unknown): Connection
 		throw new InputError(
 			'Connections',
 			list,
-			'Add at least one pair: a source (the device\'s IP) and a destination IP or host name, with an optional port.',
+			"Add at least one pair: a source (the device's IP) and a destination IP or host name, with an optional port.",
 			`are required for "${INHIBITORS.connection}"`,
 		);
 	}
@@ -146,17 +167,33 @@ export function parseConnections(inhibitor: Inhibitor, raw: unknown): Connection
 		const endpoint = (name: 'src' | 'dst') => {
 			const value = typeof pair[name] === 'string' ? (pair[name] as string).trim() : pair[name];
 			if (typeof value !== 'string' || value === '') {
-				throw new InputError(`${at} ${name === 'src' ? 'Source' : 'Destination'}`, pair[name], 'Give an IP address or host name; source and destination always go together.', 'is missing');
+				throw new InputError(
+					`${at} ${name === 'src' ? 'Source' : 'Destination'}`,
+					pair[name],
+					'Give an IP address or host name; source and destination always go together.',
+					'is missing',
+				);
 			}
 			if (!isIpOrHostname(value)) {
-				throw new InputError(`${at} ${name === 'src' ? 'Source' : 'Destination'}`, value, 'Give an IPv4/IPv6 address (e.g. 10.0.0.5) or a host name (e.g. example.com), without scheme or port.', 'is not an IP address or host name');
+				throw new InputError(
+					`${at} ${name === 'src' ? 'Source' : 'Destination'}`,
+					value,
+					'Give an IPv4/IPv6 address (e.g. 10.0.0.5) or a host name (e.g. example.com), without scheme or port.',
+					'is not an IP address or host name',
+				);
 			}
 			return value;
 		};
 		const result: ConnectionPair = { src: endpoint('src'), dst: endpoint('dst') };
 		const port = pair.port;
 		if (port !== undefined && port !== null && port !== '' && port !== 0) {
-			result.port = parseInteger(`${at} Port`, port, 'Give a port from 1 to 65535, or leave it empty for any port.', 1, 65535);
+			result.port = parseInteger(
+				`${at} Port`,
+				port,
+				'Give a port from 1 to 65535, or leave it empty for any port.',
+				1,
+				65535,
+			);
 		}
 		return result;
 	});
@@ -173,7 +210,12 @@ export function parseDateTime(field: string, value: unknown): number | undefined
 		ms = (value as { toMillis(): number }).toMillis();
 	}
 	if (!Number.isFinite(ms) || ms < 0) {
-		throw new InputError(field, value, 'Give a date and time, e.g. 2024-01-31T12:00:00Z or {{ $now.minus(1, "day") }}.', 'is not a date');
+		throw new InputError(
+			field,
+			value,
+			'Give a date and time, e.g. 2024-01-31T12:00:00Z or {{ $now.minus(1, "day") }}.',
+			'is not a date',
+		);
 	}
 	if (typeof value === 'number' && value < 1e11) ms = value * 1000; // epoch seconds
 	return Math.round(ms);
@@ -185,13 +227,28 @@ export function parseTimeWindow(start: unknown, end: unknown): { starttime: numb
 	const endtime = parseDateTime('End Time', end);
 	if (starttime === undefined && endtime === undefined) return undefined;
 	if (starttime === undefined) {
-		throw new InputError('Start Time', start, 'Set both Start Time and End Time, or neither.', 'is missing while End Time is set');
+		throw new InputError(
+			'Start Time',
+			start,
+			'Set both Start Time and End Time, or neither.',
+			'is missing while End Time is set',
+		);
 	}
 	if (endtime === undefined) {
-		throw new InputError('End Time', end, 'Set both Start Time and End Time, or neither.', 'is missing while Start Time is set');
+		throw new InputError(
+			'End Time',
+			end,
+			'Set both Start Time and End Time, or neither.',
+			'is missing while Start Time is set',
+		);
 	}
 	if (endtime <= starttime) {
-		throw new InputError('End Time', end, `Choose an end after the start (${new Date(starttime).toISOString()}).`, 'is not after Start Time');
+		throw new InputError(
+			'End Time',
+			end,
+			`Choose an end after the start (${new Date(starttime).toISOString()}).`,
+			'is not after Start Time',
+		);
 	}
 	return { starttime, endtime };
 }
@@ -210,7 +267,12 @@ export function parseScore(field: string, value: unknown): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	const n = typeof value === 'number' ? value : Number(value);
 	if (!Number.isFinite(n) || n < 0 || n > 1) {
-		throw new InputError(field, value, 'Give a score between 0 and 1, e.g. 0.8 (RESPOND scores are 0..1, not percent).', 'is not between 0 and 1');
+		throw new InputError(
+			field,
+			value,
+			'Give a score between 0 and 1, e.g. 0.8 (RESPOND scores are 0..1, not percent).',
+			'is not between 0 and 1',
+		);
 	}
 	return n;
 }
@@ -219,7 +281,12 @@ export function parseScore(field: string, value: unknown): number | undefined {
 export function ipMatcher(pattern: string): (ip: string) => boolean {
 	const trimmed = pattern.trim();
 	if (!/^[0-9a-f.:*]+$/i.test(trimmed)) {
-		throw new InputError('IP', pattern, 'Give an IP address, with * as a wildcard, e.g. 10.0.1.* or 10.0.*', 'is not an IP pattern');
+		throw new InputError(
+			'IP',
+			pattern,
+			'Give an IP address, with * as a wildcard, e.g. 10.0.1.* or 10.0.*',
+			'is not an IP pattern',
+		);
 	}
 	const regex = new RegExp(`^${trimmed.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`, 'i');
 	return (ip: string) => regex.test(ip);
@@ -231,7 +298,12 @@ const SAFE_VALUE = /^[A-Za-z0-9._~:-]+$/;
 export function parseResponseData(value: unknown): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	if (typeof value !== 'string' || !SAFE_VALUE.test(value.trim())) {
-		throw new InputError('Response Data', value, 'Give one top-level field name, e.g. "actions" or "devices".', 'is not a field name');
+		throw new InputError(
+			'Response Data',
+			value,
+			'Give one top-level field name, e.g. "actions" or "devices".',
+			'is not a field name',
+		);
 	}
 	return value.trim();
 }

@@ -21,7 +21,13 @@ import {
 	type DarktraceCredentialData,
 	type DarktraceCredentials,
 } from '../../../credentials/common/darktraceAuth';
-import { describeNoAnswer, looksLikeHtml, translateAnswer, translateNetworkError, type Translated } from '../helpers/errors';
+import {
+	describeNoAnswer,
+	looksLikeHtml,
+	translateAnswer,
+	translateNetworkError,
+	type Translated,
+} from '../helpers/errors';
 
 export const CREDENTIAL_TYPE = 'darktraceApi';
 
@@ -34,7 +40,15 @@ const BACKOFF_MS = [500, 1500];
 /** Longest Retry-After we honour before giving up on a read. */
 const MAX_RETRY_AFTER_MS = 10_000;
 const RETRYABLE_STATUS = [429, 500, 502, 503, 504];
-const RETRYABLE_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ERR_BAD_RESPONSE'];
+const RETRYABLE_CODES = [
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ERR_BAD_RESPONSE',
+];
 
 export interface DarktraceRequest {
 	method: 'GET' | 'POST';
@@ -196,7 +210,13 @@ export async function darktraceApiRequest(
 
 		if (isWrite && (statusCode >= 500 || (statusCode >= 200 && statusCode < 300))) {
 			// 5xx from a gateway, or a 2xx we cannot read: the appliance may have applied the write.
-			throw unknownOutcome(this, request, statusCode >= 500 ? `HTTP ${statusCode}` : 'unreadable answer', itemIndex, statusCode);
+			throw unknownOutcome(
+				this,
+				request,
+				statusCode >= 500 ? `HTTP ${statusCode}` : 'unreadable answer',
+				itemIndex,
+				statusCode,
+			);
 		}
 		if (!isWrite && attempt < attempts && RETRYABLE_STATUS.includes(statusCode)) {
 			const wait = retryAfterMs(headers, Date.now());

@@ -1,36 +1,39 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
-import { codeIdField, concurrencyOption, reasonField, returnActionOption, timeoutOption } from '../common.descriptions';
+import {
+	codeIdField,
+	concurrencyOption,
+	optionsCollection,
+	reasonField,
+	returnActionOption,
+	timeoutOption,
+} from '../common.descriptions';
 import type { Send } from '../node.type';
 import { changeAction } from './common';
 
 const properties: INodeProperties[] = [
 	codeIdField,
 	reasonField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Duration (Seconds)',
-				name: 'duration',
-				type: 'number',
-				default: 3600,
-				typeOptions: { minValue: 1 },
-				description: 'How long the action stays in force. Without it the model\'s default duration applies.',
-			},
-			returnActionOption,
-			concurrencyOption,
-			timeoutOption,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Duration (Seconds)',
+			name: 'duration',
+			type: 'number',
+			default: 3600,
+			typeOptions: { minValue: 1 },
+			description: "How long the action stays in force. Without it the model's default duration applies.",
+		},
+		returnActionOption,
+		concurrencyOption,
+		timeoutOption,
+	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['activate'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['action'], operation: ['activate'] } },
+	properties,
+);
 
 /** Approves a pending action: POST /antigena {codeid, activate: true, reason, duration?}. */
 export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {

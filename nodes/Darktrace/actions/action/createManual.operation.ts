@@ -1,13 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { INHIBITORS, simplifyAction } from '../../helpers/action';
-import {
-	parseConnections,
-	parseDeviceId,
-	parseDuration,
-	parseInhibitor,
-	parseReason,
-} from '../../helpers/validation';
+import { parseConnections, parseDeviceId, parseDuration, parseInhibitor, parseReason } from '../../helpers/validation';
 import { darktraceApiRequest } from '../../transport';
 import { durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Send } from '../node.type';
@@ -79,7 +73,10 @@ const properties: INodeProperties[] = [
 	writeOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['createManual'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['action'], operation: ['createManual'] } },
+	properties,
+);
 
 /** POST /antigena/manual. Never retried: a retry would create a second action. */
 export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
@@ -121,7 +118,9 @@ export async function prepare(this: IExecuteFunctions, i: number): Promise<Send>
 		};
 		if (connections) result.connections = connections as unknown as IDataObject[];
 		if (options.returnAction && Number.isFinite(codeid)) {
-			result.action = simplifyAction(await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined, { did }));
+			result.action = simplifyAction(
+				await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined, { did }),
+			);
 		}
 		return [result];
 	};

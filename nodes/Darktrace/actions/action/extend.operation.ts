@@ -22,12 +22,13 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Set Remaining Time To',
 				value: 'setRemaining',
-				description: 'The action ends Duration seconds from now (what the API does: 10 on an action with 100 s left cuts it to 10 s)',
+				description:
+					'The action ends Duration seconds from now (what the API does: 10 on an action with 100 s left cuts it to 10 s)',
 			},
 			{
 				name: 'Add Time',
 				value: 'addTime',
-				description: 'Reads the action\'s current expiry first, then adds Duration seconds to what is left',
+				description: "Reads the action's current expiry first, then adds Duration seconds to what is left",
 			},
 		],
 	},
@@ -60,18 +61,29 @@ export async function prepare(this: IExecuteFunctions, i: number): Promise<Send>
 		if (mode === 'addTime') {
 			const action = await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined);
 			if (action.state !== 'active') {
-				throw new NodeOperationError(this.getNode(), `Action ${codeid} is ${action.state}, not active: only an active action can be extended`, {
-					itemIndex: i,
-					description: action.state === 'pending' ? 'Activate it first.' : 'Use Reactivate to put a cleared or expired action back in force.',
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`Action ${codeid} is ${action.state}, not active: only an active action can be extended`,
+					{
+						itemIndex: i,
+						description:
+							action.state === 'pending'
+								? 'Activate it first.'
+								: 'Use Reactivate to put a cleared or expired action back in force.',
+					},
+				);
 			}
 			remainingBefore = action.remainingSeconds;
 			total = remainingBefore + duration;
 			if (total > MAX_DURATION_SECONDS) {
-				throw new NodeOperationError(this.getNode(), `Adding ${duration} s to the ${remainingBefore} s left on action ${codeid} exceeds 30 days`, {
-					itemIndex: i,
-					description: 'Add less time.',
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`Adding ${duration} s to the ${remainingBefore} s left on action ${codeid} exceeds 30 days`,
+					{
+						itemIndex: i,
+						description: 'Add less time.',
+					},
+				);
 			}
 		}
 		const body: IDataObject & { codeid: number } = { codeid, duration: total };

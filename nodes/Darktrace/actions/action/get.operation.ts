@@ -2,22 +2,11 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { simplifyAction } from '../../helpers/action';
 import { parseCodeId } from '../../helpers/validation';
-import { codeIdField, simplifyField, timeoutOption } from '../common.descriptions';
+import { codeIdField, optionsCollection, simplifyField, timeoutOption } from '../common.descriptions';
 import type { Send } from '../node.type';
 import { getActionByCodeId } from './common';
 
-const properties: INodeProperties[] = [
-	codeIdField,
-	simplifyField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [timeoutOption],
-	},
-];
+const properties: INodeProperties[] = [codeIdField, simplifyField, optionsCollection([timeoutOption])];
 
 export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['get'] } }, properties);
 

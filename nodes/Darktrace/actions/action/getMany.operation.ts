@@ -26,6 +26,7 @@ import {
 	includeHistoryOption,
 	inhibitorsFilter,
 	minScoreFilter,
+	optionsCollection,
 	responseDataOption,
 	simplifyField,
 	startTimeField,
@@ -133,26 +134,19 @@ const properties: INodeProperties[] = [
 		],
 	},
 	simplifyField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Include Blocked Connections',
-				name: 'includeConnections',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to add the connections each action blocked, as "connections"',
-			},
-			fullDeviceDetailsOption,
-			includeHistoryOption,
-			responseDataOption,
-			timeoutOption,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Include Blocked Connections',
+			name: 'includeConnections',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to add the connections each action blocked, as "connections"',
+		},
+		fullDeviceDetailsOption,
+		includeHistoryOption,
+		responseDataOption,
+		timeoutOption,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['getMany'] } }, properties);
@@ -181,7 +175,12 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject) {
 	if (filters.needConfirming === 'pending') qs.needconfirming = true;
 	else if (filters.needConfirming === 'notPending') qs.needconfirming = false;
 	else if (filters.needConfirming !== undefined && filters.needConfirming !== 'any') {
-		throw new InputError('Awaiting Confirmation', filters.needConfirming, 'Use "any", "pending" or "notPending".', 'is not an option');
+		throw new InputError(
+			'Awaiting Confirmation',
+			filters.needConfirming,
+			'Use "any", "pending" or "notPending".',
+			'is not an option',
+		);
 	}
 	const states = filters.states ?? [];
 	for (const s of states) {
@@ -191,7 +190,12 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject) {
 	}
 	if (filters.includeCleared || states.includes('cleared')) qs.includecleared = true;
 	if (isSet(filters.did)) qs.did = parseDeviceId(filters.did);
-	if (isSet(filters.pbid)) qs.pbid = parseInteger('Model Breach ID', filters.pbid, 'Use the model breach\'s "pbid" (a positive whole number).');
+	if (isSet(filters.pbid))
+		qs.pbid = parseInteger(
+			'Model Breach ID',
+			filters.pbid,
+			'Use the model breach\'s "pbid" (a positive whole number).',
+		);
 	const window = parseTimeWindow(filters.startTime, filters.endTime);
 	if (window) Object.assign(qs, window);
 	if (options.includeHistory) qs.includehistory = true;
@@ -204,7 +208,12 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject) {
 	const inhibitors = filters.inhibitors ?? [];
 	for (const inhibitor of inhibitors) {
 		if (!(inhibitor in INHIBITORS)) {
-			throw new InputError('Inhibitors', inhibitor, `Use ${Object.keys(INHIBITORS).join(', ')}.`, 'is not a RESPOND inhibitor');
+			throw new InputError(
+				'Inhibitors',
+				inhibitor,
+				`Use ${Object.keys(INHIBITORS).join(', ')}.`,
+				'is not a RESPOND inhibitor',
+			);
 		}
 	}
 	const matchIp = filters.ip ? ipMatcher(filters.ip) : undefined;
@@ -228,7 +237,11 @@ export async function prepare(this: IExecuteFunctions, i: number): Promise<Send>
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll
 		? Infinity
-		: parseInteger('Limit', this.getNodeParameter('limit', i, 50), 'Give a positive whole number, or turn on Return All.');
+		: parseInteger(
+				'Limit',
+				this.getNodeParameter('limit', i, 50),
+				'Give a positive whole number, or turn on Return All.',
+			);
 	const filters = this.getNodeParameter('filters', i, {}) as Filters;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const simple = this.getNodeParameter('simple', i, true) as boolean;
@@ -245,7 +258,9 @@ export async function prepare(this: IExecuteFunctions, i: number): Promise<Send>
 		if (raw) {
 			// "responsedata" trims the answer to one field: hand it over as it came.
 			const list = Array.isArray(body) ? body : [body];
-			return list.slice(0, limit).map((entry) => (entry && typeof entry === 'object' ? (entry as IDataObject) : { value: entry as string }));
+			return list
+				.slice(0, limit)
+				.map((entry) => (entry && typeof entry === 'object' ? (entry as IDataObject) : { value: entry as string }));
 		}
 		const response = splitActionsResponse(body);
 		const { devices, connections } = indexByDevice(response);

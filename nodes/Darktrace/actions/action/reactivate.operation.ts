@@ -12,7 +12,10 @@ const properties: INodeProperties[] = [
 	writeOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['reactivate'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['action'], operation: ['reactivate'] } },
+	properties,
+);
 
 /** Reactivates a cleared or expired action: POST /antigena {codeid, activate: true, duration, reason}. */
 export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {

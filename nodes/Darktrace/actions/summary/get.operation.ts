@@ -2,29 +2,30 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { parseResponseData, parseTimeWindow } from '../../helpers/validation';
 import { darktraceApiRequest } from '../../transport';
-import { endTimeField, responseDataOption, startTimeField, timeoutOption } from '../common.descriptions';
+import {
+	endTimeField,
+	optionsCollection,
+	responseDataOption,
+	startTimeField,
+	timeoutOption,
+} from '../common.descriptions';
 import type { Send } from '../node.type';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				...endTimeField,
-				description: 'End of the time window; set together with Start Time. With a window, pending counts are not available.',
-			},
-			responseDataOption,
-			{
-				...startTimeField,
-				description: 'Start of the time window; set together with End Time. With a window, pending counts are not available.',
-			},
-			timeoutOption,
-		],
-	},
+	optionsCollection([
+		{
+			...endTimeField,
+			description:
+				'End of the time window; set together with Start Time. With a window, pending counts are not available.',
+		},
+		responseDataOption,
+		{
+			...startTimeField,
+			description:
+				'Start of the time window; set together with End Time. With a window, pending counts are not available.',
+		},
+		timeoutOption,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['summary'], operation: ['get'] } }, properties);
