@@ -208,14 +208,14 @@ describe('writes: sent once, never retried; unknown outcomes say so', () => {
 
 describe('clock skew', () => {
 	test("API DATE ERROR states the skew from the appliance's Date header and says to fix the clock", async () => {
-		sim.setNow(Date.now() + 2 * 3600_000);
+		sim.setClockSkew(2 * 3600_000);
 		try {
 			const error = await runError(sim, summary);
 			expect(error.message).toMatch(/API DATE ERROR/);
 			expect(error.description).toMatch(/clock is 12\d minutes behind the appliance's/);
 			expect(error.description).toMatch(/Fix the clock of the n8n host/);
 		} finally {
-			sim.setNow(Date.now());
+			sim.setClockSkew(0);
 		}
 	});
 });

@@ -150,9 +150,9 @@ describe('state changes of an emitted action', () => {
 		expect(await harness.poll()).toBeNull();
 
 		// A pending approval that lapses: pending first, then expired (judged by the appliance's clock).
-		const b = sim.createPendingAction({ expires: sim.now() + 1200 });
+		const b = sim.createPendingAction({ expires: sim.now() + 60_000 });
 		expect(eventIds(await harness.poll())).toEqual([`${b.codeid}:pendingAction`]);
-		await new Promise((resolve) => setTimeout(resolve, 2300));
+		sim.advance(120_000);
 		expect(items(await harness.poll())).toEqual([
 			expect.objectContaining({ eventId: `${b.codeid}:actionExpired`, event: 'actionExpired', state: 'expired' }),
 		]);

@@ -1,0 +1,358 @@
+/** The simulated appliance's state: clock, devices, RESPOND actions and their state machine. */
+import type { SimAction, SimConnectionSpec, SimDevice, SimHistoryAction, SimHistoryEntry, SimInhibitor } from './types';
+import { DAY, HOUR, InputError, formatTime } from './util';
+
+export const HISTORY_FAMILY = 'Antigena';
+export const SYSTEM_USERNAME = 'Darktrace';
+/** Model default length (seconds) when nothing else is known. */
+export const DEFAULT_ACTION_SECONDS = 600;
+/** How long a model-proposed action waits for confirmation by default. */
+export const DEFAULT_PENDING_MS = HOUR;
+/** `GET /antigena` without a window: current actions plus those that expired in the last 14 days. */
+export const DEFAULT_LIST_WINDOW_MS = 14 * DAY;
+export const FIRST_CODEID = 10001;
+
+export const INHIBITOR_LABELS: Record<SimInhibitor, string> = {
+	connection: 'Block matching connections',
+	pol: 'Enforce pattern of life',
+	gpol: 'Enforce group pattern of life',
+	quarantine: 'Quarantine device',
+	quarantineOutgoing: 'Block all outgoing traffic',
+	quarantineIncoming: 'Block all incoming traffic',
+};
+
+/** Inhibitors a Client Sensor device cannot apply (section 7 of the contract). */
+const CLIENT_SENSOR_UNSUPPORTED = new Set<string>(['pol', 'gpol', 'quarantineOutgoing']);
+
+const TYPE_LABELS: Record<string, string> = {
+	desktop: 'Desktop',
+	laptop: 'Laptop',
+	server: 'Server',
+	printer: 'Printer',
+	camera: 'IP Camera',
+	mobile: 'Mobile Device',
+};
+
+const DEFAULT_MODEL = {
+	model: 'Antigena / Network / Significant Anomaly / Antigena Significant Anomaly Block',
+	modeluuid: '2a9b0c1e-5f3d-4c7a-9e21-6b8d4f0a1c33',
+};
+
+export interface TimeWindow {
+	start: number;
+	end: number;
+}
+
+export interface ActionFilter {
+	window?: TimeWindow;
+	includecleared?: boolean;
+	needconfirming?: boolean;
+	did?: number;
+	pbid?: number;
+}
+
+export interface ChangeRequest {
+	codeid: number;
+	activate?: boolean;
+	clear?: boolean;
+	duration?: number;
+	reason?: string;
+}
+
+export interface ManualRequest {
+	did: number;
+	action: SimInhibitor;
+	duration: number;
+	reason?: string;
+	connections?: SimConnectionSpec[];
+}
+
+export interface Summary {
+	pendingCount: number;
+	activeCount: number;
+	pendingActionDevices: number[];
+	activeActionDevices: number[];
+}
+
+export function historyEntry(
+	action: SimHistoryAction,
+	username: string,
+	reason: string,
+	time: number,
+): SimHistoryEntry {
+	return { family: HISTORY_FAMILY, username, action, reason, time };
+}
+
+function macFor(did: number): string {
+	const bytes = [0x00, 0x50, 0x56, (did >> 16) & 0xff, (did >> 8) & 0xff, did & 0xff];
+	return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** Copies the keys of `partial` onto `target`, skipping `undefined` so that no default is erased. */
+function assignDefined<T extends object>(target: T, partial: Partial<T>): T {
+	for (const key of Object.keys(partial) as Array<keyof T>) {
+		const value = partial[key];
+		if (value !== undefined) target[key] = value as T[keyof T];
+	}
+	return target;
+}
+
+function uniqueSorted(values: number[]): number[] {
+	return [...new Set(values)].sort((a, b) => a - b);
+}
+
+export class SimStore {
+	auditMode = false;
+	private readonly devicesById = new Map<number, SimDevice>();
+	private readonly actionsById = new Map<number, SimAction>();
+	private nextDid = 1;
+	private nextCodeid = FIRST_CODEID;
+	private nextPbid = 50001;
+	private clockOffset = 0;
+
+	constructor(now: number) {
+		this.setNow(now);
+	}
+
+	// --- clock: runs with real time from wherever it was set -------------------------------
+	now(): number {
+		return Date.now() + this.clockOffset;
+	}
+
+	advance(ms: number): void {
+		this.clockOffset += ms;
+	}
+
+	setNow(ms: number): void {
+		this.clockOffset = ms - Date.now();
+	}
+
+	clear(): void {
+		this.devicesById.clear();
+		this.actionsById.clear();
+		this.nextDid = 1;
+		this.nextCodeid = FIRST_CODEID;
+		this.nextPbid = 50001;
+	}
+
+	// --- devices --------------------------------------------------------------------------
+	device(did: number): SimDevice | undefined {
+		return this.devicesById.get(did);
+	}
+
+	allDevices(): SimDevice[] {
+		return [...this.devicesById.values()];
+	}
+
+	insertDevice(partial: Partial<SimDevice> = {}): SimDevice {
+		const did = partial.did ?? this.nextDid;
+		if (this.devicesById.has(did)) throw new Error(`Device ${did} already exists`);
+		const now = this.now();
+		const ip = partial.ip ?? `10.${20 + ((did >> 16) & 0xff)}.${(did >> 8) & 0xff}.${did & 0xff}`;
+		const typename = partial.typename ?? 'desktop';
+		const device = assignDefined<SimDevice>(
+			{
+				did,
+				ip,
+				ips: [{ ip, timems: now, time: formatTime(now), sid: 1 }],
+				sid: 1,
+				hostname: `ws-${did}.corp.example`,
+				firstSeen: now - 90 * DAY,
+				lastSeen: now,
+				os: 'Windows 10',
+				typename,
+				typelabel: TYPE_LABELS[typename] ?? typename,
+				macaddress: macFor(did),
+				vendor: 'Dell Inc.',
+				tags: [],
+				sensorType: /client/i.test(typename) ? 'client' : 'network',
+			},
+			partial,
+		);
+		this.devicesById.set(did, device);
+		this.nextDid = Math.max(this.nextDid, did + 1);
+		return device;
+	}
+
+	// --- actions --------------------------------------------------------------------------
+	action(codeid: number): SimAction | undefined {
+		return this.actionsById.get(codeid);
+	}
+
+	allActions(): SimAction[] {
+		return [...this.actionsById.values()];
+	}
+
+	/** Stores an action, completing what `partial` leaves out as an automatic action created now. */
+	insertAction(partial: Partial<SimAction> = {}): SimAction {
+		const device =
+			partial.did !== undefined ? this.devicesById.get(partial.did) : (this.allDevices()[0] ?? this.insertDevice());
+		if (!device) throw new Error(`Unknown device ${partial.did}`);
+		const codeid = partial.codeid ?? this.nextCodeid;
+		if (this.actionsById.has(codeid)) throw new Error(`Action ${codeid} already exists`);
+		const now = this.now();
+		const kind = partial.action ?? 'quarantine';
+		const manual = partial.manual ?? false;
+		const needconfirming = partial.needconfirming ?? false;
+		const cleared = partial.cleared ?? false;
+		const triggerer =
+			partial.triggerer !== undefined ? partial.triggerer : manual ? { username: 'admin', reason: '' } : null;
+		const start = partial.start ?? now;
+		const defaultDuration = partial.defaultDuration ?? DEFAULT_ACTION_SECONDS;
+		const expires = partial.expires ?? start + (needconfirming ? DEFAULT_PENDING_MS : defaultDuration * 1000);
+		const blockedConnections = partial.blockedConnections ?? [];
+		const creator = triggerer && typeof triggerer === 'object' ? triggerer : { username: SYSTEM_USERNAME, reason: '' };
+		const history = partial.history ?? [
+			historyEntry(
+				needconfirming ? 'created (requires confirmation)' : 'created',
+				creator.username,
+				creator.reason,
+				start,
+			),
+			...(cleared ? [historyEntry('cleared', 'admin', '', partial.updated ?? now)] : []),
+		];
+		const action = assignDefined<SimAction>(
+			{
+				codeid,
+				did: device.did,
+				ip: device.ip,
+				action: kind,
+				label: INHIBITOR_LABELS[kind as SimInhibitor] ?? kind,
+				detail: '',
+				manual,
+				triggerer,
+				score: manual ? 0 : 0.75,
+				pbid: manual ? 0 : this.nextPbid,
+				model: manual ? '' : DEFAULT_MODEL.model,
+				modeluuid: manual ? '' : DEFAULT_MODEL.modeluuid,
+				start,
+				expires,
+				updated: start,
+				blocked: blockedConnections.length > 0,
+				agemail: false,
+				aghost: false,
+				active: !needconfirming && !cleared,
+				cleared,
+				needconfirming,
+				history,
+				defaultDuration,
+				connections: [],
+				blockedConnections,
+			},
+			partial,
+		);
+		this.actionsById.set(codeid, action);
+		this.nextCodeid = Math.max(this.nextCodeid, codeid + 1);
+		this.nextPbid = Math.max(this.nextPbid, action.pbid + 1);
+		return action;
+	}
+
+	/** Awaiting confirmation: proposed by a model, never activated, not cleared, not lapsed. */
+	isPending(a: SimAction, now = this.now()): boolean {
+		return a.needconfirming && !a.active && !a.cleared && a.expires > now;
+	}
+
+	/** Currently enforced. */
+	isRunning(a: SimAction, now = this.now()): boolean {
+		return a.active && !a.cleared && a.expires > now;
+	}
+
+	list(filter: ActionFilter): SimAction[] {
+		const now = this.now();
+		const window = filter.window ?? { start: now - DEFAULT_LIST_WINDOW_MS, end: Infinity };
+		return this.allActions().filter(
+			(a) =>
+				a.expires >= window.start &&
+				a.start <= window.end &&
+				(filter.includecleared === true || !a.cleared) &&
+				(filter.did === undefined || a.did === filter.did) &&
+				(filter.pbid === undefined || a.pbid === filter.pbid) &&
+				(filter.needconfirming === undefined || this.isPending(a, now) === filter.needconfirming),
+		);
+	}
+
+	/** Without a window: live counts. With one: no pending information, active = active at any time in it. */
+	summary(window?: TimeWindow): Summary {
+		const now = this.now();
+		const pending = window ? [] : this.allActions().filter((a) => this.isPending(a, now));
+		const active = this.allActions().filter((a) => (window ? this.wasActiveDuring(a, window) : this.isRunning(a, now)));
+		return {
+			pendingCount: pending.length,
+			activeCount: active.length,
+			pendingActionDevices: uniqueSorted(pending.map((a) => a.did)),
+			activeActionDevices: uniqueSorted(active.map((a) => a.did)),
+		};
+	}
+
+	private wasActiveDuring(a: SimAction, window: TimeWindow): boolean {
+		const activated = a.active || a.history.some((h) => h.action === 'created' || h.action.startsWith('reactivated'));
+		const lastClear = [...a.history].reverse().find((h) => h.action === 'cleared');
+		const end = a.cleared && lastClear ? lastClear.time : a.expires;
+		return activated && a.start <= window.end && end >= window.start;
+	}
+
+	/** `POST /antigena`: activate, extend, clear or reactivate. Throws InputError on a wrong state. */
+	change(req: ChangeRequest, username: string): void {
+		const a = this.actionsById.get(req.codeid);
+		if (!a) throw new InputError(`Unknown codeid ${req.codeid}`);
+		const now = this.now();
+		let entry: SimHistoryAction;
+		if (req.activate && req.clear) throw new InputError('activate and clear cannot both be true');
+		if (req.clear) {
+			if (req.duration !== undefined) throw new InputError('duration cannot be combined with clear');
+			if (a.cleared) throw new InputError(`Action ${a.codeid} is already cleared`);
+			a.cleared = true;
+			a.active = false;
+			entry = 'cleared';
+		} else if (req.activate) {
+			if (this.isRunning(a, now)) throw new InputError(`Action ${a.codeid} is already active`);
+			if (this.isPending(a, now)) {
+				a.start = now;
+				a.expires = now + (req.duration ?? a.defaultDuration) * 1000;
+				entry = 'created';
+			} else {
+				if (req.duration === undefined) {
+					throw new InputError('duration is required to reactivate a cleared or expired action');
+				}
+				a.expires = now + req.duration * 1000;
+				entry = a.cleared ? 'reactivated (cleared)' : 'reactivated (expired)';
+			}
+			a.active = true;
+			a.cleared = false;
+			a.needconfirming = false;
+		} else if (req.duration !== undefined) {
+			if (!this.isRunning(a, now)) {
+				throw new InputError(`Action ${a.codeid} is not active: only an active action can be extended`);
+			}
+			a.expires = now + req.duration * 1000;
+			entry = 'extended';
+		} else {
+			throw new InputError('Nothing to do: give activate, clear or duration');
+		}
+		a.updated = now;
+		a.history.push(historyEntry(entry, username, req.reason ?? '', now));
+	}
+
+	/** `POST /antigena/manual`: a manual action, active immediately. */
+	createManual(req: ManualRequest, username: string): SimAction {
+		const device = this.devicesById.get(req.did);
+		if (!device) throw new InputError(`Unknown device did ${req.did}`);
+		if (device.sensorType === 'client' && CLIENT_SENSOR_UNSUPPORTED.has(req.action)) {
+			throw new InputError(`Action ${req.action} is not supported on device ${device.did} (Client Sensor)`);
+		}
+		const now = this.now();
+		const reason = req.reason ?? '';
+		const connections = req.connections ?? [];
+		return this.insertAction({
+			did: device.did,
+			action: req.action,
+			manual: true,
+			triggerer: { username, reason },
+			detail: connections.map((c) => `${c.src} -> ${c.dst}${c.port !== undefined ? `:${c.port}` : ''}`).join(', '),
+			start: now,
+			expires: now + req.duration * 1000,
+			defaultDuration: req.duration,
+			connections,
+		});
+	}
+}
