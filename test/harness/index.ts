@@ -32,7 +32,32 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { inspect } from 'util';
+
 import { DarktraceApi } from '../../credentials/DarktraceApi.credentials';
+
+/**
+ * Secrets stay secret: every run through the harness checks that the private token appears nowhere in
+ * the node's output or in the error it throws (message, description, context, cause), at any depth.
+ */
+export function assertNoSecret(value: unknown, privateToken: string | undefined, where: string): void {
+	if (!privateToken || privateToken.length < 4) return;
+	const text = typeof value === 'string' ? value : inspect(value, { depth: 12, showHidden: false, maxStringLength: null });
+	if (text.includes(privateToken)) throw new Error(`The private token leaked into ${where}`);
+}
+
+async function guarded<T>(run: () => Promise<T>, privateToken: string | undefined): Promise<T> {
+	let result: T;
+	try {
+		result = await run();
+	} catch (error) {
+		assertNoSecret(error, privateToken, 'an error');
+		assertNoSecret(String((error as { description?: unknown }).description ?? ''), privateToken, 'an error description');
+		throw error;
+	}
+	assertNoSecret(result, privateToken, 'the node output');
+	return result;
+}
 
 export type TestCredentials = ICredentialDataDecryptedObject & {
 	url: string;
@@ -232,7 +257,10 @@ export async function executeNode(
 	);
 	const type = under.type;
 	if (!type.execute) throw new Error('node has no execute()');
-	const output = (await type.execute.call(context)) as INodeExecutionData[][] | null;
+	const output = await guarded(
+		async () => (await type.execute!.call(context)) as INodeExecutionData[][] | null,
+		under.credentials.privateToken,
+	);
 	return { output, helper };
 }
 
@@ -262,7 +290,7 @@ export function pollHarness(under: NodeUnderTest, persisted?: IDataObject): Poll
 			const context = new PollContext(workflow, node, additionalData(helper), mode, activation);
 			const type = under.type;
 			if (!type.poll) throw new Error('node has no poll()');
-			const result = await type.poll.call(context);
+			const result = await guarded(async () => await type.poll!.call(context), under.credentials.privateToken);
 			if (mode !== 'manual' && result !== null) {
 				harness.saved = jsonCopy(workflow.staticData as IDataObject);
 			}
