@@ -34,6 +34,15 @@ import {
 	timeoutOption,
 } from './actions/common.descriptions';
 
+/**
+ * Activations where the user has just switched the workflow on (or saved it): actions already pending
+ * count as seen, n8n's no-flood convention. After an n8n restart ('init') or a leader change there is no
+ * such moment: a trigger without saved state has never emitted (n8n saves static data only with an
+ * emission), so actions pending now may have arrived since the user switched it on. Missing an approval
+ * is worse than showing one late, so those polls emit what is pending.
+ */
+const SWITCHED_ON_BY_USER: readonly string[] = ['activate', 'update', 'create', 'manual'];
+
 /** How many actions a manual run ("Fetch Test Event") shows: n8n's triggers show one sample. */
 const SAMPLE_SIZE = 1;
 
@@ -124,7 +133,7 @@ export class DarktraceRespondTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Each event fires once per action. On activation, actions already in a selected state count as seen, so only what changes afterwards starts the workflow (see "Emit Actions Already Pending on Activation"). Use "eventId" to drop the rare duplicate n8n may deliver.',
+					'Each event fires once per action. When you activate the workflow, actions already in a selected state count as seen, so only what changes afterwards starts the workflow (see "Emit Actions Already Pending on Activation"); if n8n restarts before the first event, actions pending then are emitted rather than missed. Use "eventId" to drop the rare duplicate n8n may deliver.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -235,7 +244,7 @@ export class DarktraceRespondTrigger implements INodeType {
 			actions: response.actions,
 			now: serverTime,
 			matches: settings.matches,
-			emitExisting: settings.emitExisting,
+			emitExisting: settings.emitExisting || !SWITCHED_ON_BY_USER.includes(this.getActivationMode()),
 		});
 		if (plan.next) writeState(staticData, plan.next);
 		if (plan.emit.length === 0) return null;

@@ -131,6 +131,27 @@ describe('New Pending Action', () => {
 	});
 });
 
+describe('restarts before the first emission', () => {
+	it('an n8n restart (activation "init") without saved state emits what is pending instead of missing it', async () => {
+		const before = sim.createPendingAction();
+		const harness = trigger();
+		expect(await harness.poll('trigger', 'activate')).toBeNull(); // switched on: existing = seen
+		expect(harness.saved).toEqual({}); // nothing emitted, so n8n saved nothing
+		const arrived = sim.createPendingAction(); // arrives, then n8n restarts before the next poll
+		const restarted = trigger({}, harness.saved);
+		expect(eventIds(await restarted.poll('trigger', 'init'))).toEqual([
+			`${before.codeid}:pendingAction`,
+			`${arrived.codeid}:pendingAction`,
+		]);
+		expect(await restarted.poll('trigger', 'init')).toBeNull();
+	});
+
+	it('saving an active workflow (activation "update") keeps the no-flood convention', async () => {
+		sim.createPendingAction();
+		expect(await trigger().poll('trigger', 'update')).toBeNull();
+	});
+});
+
 describe('state changes of an emitted action', () => {
 	it('fires Action Became Active, Action Cleared and Action Expired once each', async () => {
 		const existingActive = sim.createAction({ needconfirming: false, active: true });
