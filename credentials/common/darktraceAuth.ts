@@ -146,8 +146,20 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** The last date formatted, per format: every request of the same second carries the same date. */
+const lastDates = new Map<DtapiDateFormat, { second: number; text: string }>();
+
 /** The `DTAPI-Date` header in one of the formats the appliance accepts (always UTC). */
 export function formatDtapiDate(date: Date, format: DtapiDateFormat = 'spaced'): string {
+	const second = Math.floor(date.getTime() / 1000);
+	const last = lastDates.get(format);
+	if (last?.second === second) return last.text;
+	const text = formatUncached(date, format);
+	lastDates.set(format, { second, text });
+	return text;
+}
+
+function formatUncached(date: Date, format: DtapiDateFormat): string {
 	const y = date.getUTCFullYear();
 	const mo = pad(date.getUTCMonth() + 1);
 	const d = pad(date.getUTCDate());
@@ -164,11 +176,15 @@ export function formatDtapiDate(date: Date, format: DtapiDateFormat = 'spaced'):
 	}
 }
 
+/** What encodeQueryComponent leaves as it is; most keys and values are only that. */
+const UNRESERVED = /^[A-Za-z0-9\-._~:]*$/;
+
 /**
  * Percent-encodes everything but RFC 3986 unreserved characters and `:`. Stricter than WHATWG URL
  * parsing, so the URL we sign is the URL that goes on the wire, unchanged by any later parser.
  */
 export function encodeQueryComponent(value: string): string {
+	if (UNRESERVED.test(value)) return value;
 	return encodeURIComponent(value)
 		.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 		.replace(/%3A/g, ':');
@@ -188,14 +204,18 @@ function queryValue(key: string, value: unknown): string {
 /** Serialises a query object in insertion order; arrays repeat the key; null/undefined are left out. */
 export function serializeQuery(qs: Record<string, unknown> | undefined): string {
 	if (!qs) return '';
-	const parts: string[] = [];
-	for (const [key, raw] of Object.entries(qs)) {
+	let query = '';
+	for (const key of Object.keys(qs)) {
+		const raw = qs[key];
 		if (raw === undefined || raw === null) continue;
-		for (const value of Array.isArray(raw) ? raw : [raw]) {
-			parts.push(`${encodeQueryComponent(key)}=${encodeQueryComponent(queryValue(key, value))}`);
+		const name = encodeQueryComponent(key);
+		if (!Array.isArray(raw)) {
+			query += `${query ? '&' : ''}${name}=${encodeQueryComponent(queryValue(key, raw))}`;
+			continue;
 		}
+		for (const value of raw) query += `${query ? '&' : ''}${name}=${encodeQueryComponent(queryValue(key, value))}`;
 	}
-	return parts.join('&');
+	return query;
 }
 
 /** The request options shapes n8n hands to `authenticate` (modern `url`, legacy `uri`). */
@@ -214,6 +234,7 @@ export interface SignableRequestOptions {
 }
 
 const ABSOLUTE = /^https?:\/\//i;
+const DTAPI_HEADER = /^dtapi-(token|date|signature)$/i;
 const NO_BODY_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 
 function headerName(headers: Record<string, unknown>, name: string): string | undefined {
@@ -270,7 +291,21 @@ function bodyToSend(
 	return { text: String(body), contentType: 'application/json' };
 }
 
-function resolveUrl(options: SignableRequestOptions, credentials: DarktraceCredentials): URL {
+/** A path that WHATWG URL parsing leaves as it is: segments of unreserved characters, none of them dots only. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/;
+
+type ResolvedUrl = Pick<URL, 'origin' | 'pathname' | 'search'>;
+
+function resolveUrl(options: SignableRequestOptions, credentials: DarktraceCredentials): ResolvedUrl {
+	if (
+		options.uri === undefined &&
+		options.url !== undefined &&
+		PLAIN_PATH.test(options.url) &&
+		(options.baseURL === undefined || options.baseURL === credentials.baseUrl)
+	) {
+		// What our transport sends: a fixed endpoint on the credential's own instance.
+		return { origin: credentials.baseUrl, pathname: options.url, search: '' };
+	}
 	const raw = options.uri !== undefined ? String(options.uri) : (options.url ?? '');
 	let url: URL;
 	if (ABSOLUTE.test(raw)) {
@@ -307,14 +342,16 @@ export function signDarktraceRequest<T extends SignableRequestOptions>(
 	const finalUrl = url.origin + target;
 
 	const method = (options.method ?? 'GET').toUpperCase();
-	const headers: Record<string, unknown> = { ...(options.headers ?? {}) };
-	for (const key of Object.keys(headers)) {
-		if (/^dtapi-(token|date|signature)$/i.test(key)) delete headers[key];
+	const headers: Record<string, unknown> = {};
+	if (options.headers) {
+		for (const key of Object.keys(options.headers)) {
+			if (!DTAPI_HEADER.test(key)) headers[key] = options.headers[key];
+		}
 	}
 
 	let signed = target;
 	if (NO_BODY_METHODS.includes(method)) {
-		delete options.body;
+		if (options.body !== undefined) options.body = undefined;
 	} else {
 		const body = bodyToSend(options, headers);
 		if (body) {
@@ -326,9 +363,10 @@ export function signDarktraceRequest<T extends SignableRequestOptions>(
 			delete options.body;
 		}
 	}
-	delete options.form;
-	delete options.qs;
-	delete options.baseURL;
+	// Cleared, not deleted: deleting a property turns the options into a slow dictionary-mode object.
+	if (options.form !== undefined) options.form = undefined;
+	if (options.qs !== undefined) options.qs = undefined;
+	if (options.baseURL !== undefined) options.baseURL = undefined;
 	if (options.uri !== undefined) {
 		options.uri = finalUrl;
 		delete options.url;

@@ -8,7 +8,14 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { INHIBITORS, indexByDevice, normalizeAction, simplifyAction, splitActionsResponse } from './helpers/action';
+import {
+	INHIBITORS,
+	indexByDevice,
+	normalizeAction,
+	simplifyAction,
+	splitActionsResponse,
+	toNumber,
+} from './helpers/action';
 import {
 	EVENT_LABELS,
 	TRIGGER_EVENTS,
@@ -261,10 +268,15 @@ function toItems(
 ): INodeExecutionData[] {
 	const { devices } = indexByDevice(response);
 	return emissions.map(({ index, codeid, event }) => {
-		const action = normalizeAction(response.actions[index], now);
-		const device = devices.get(action.did);
-		if (device) action.device = device;
-		const fields = simple ? simplifyAction(action) : action;
+		const raw = response.actions[index];
+		const device = devices.get(toNumber(raw.did) ?? 0);
+		let fields: IDataObject;
+		if (simple) {
+			fields = simplifyAction(raw, now, device);
+		} else {
+			fields = normalizeAction(raw, now);
+			if (device) fields.device = device;
+		}
 		return { json: { eventId: `${codeid}:${event}`, event, ...fields } };
 	});
 }

@@ -6,7 +6,6 @@
 import { ExecuteContext, PollContext, RoutingNode } from 'n8n-core';
 import {
 	ICredentialsHelper,
-	NodeHelpers,
 	Workflow,
 	createRunExecutionData,
 	type ICredentialDataDecryptedObject,
@@ -42,7 +41,8 @@ import { DarktraceApi } from '../../credentials/DarktraceApi.credentials';
  */
 export function assertNoSecret(value: unknown, privateToken: string | undefined, where: string): void {
 	if (!privateToken || privateToken.length < 4) return;
-	const text = typeof value === 'string' ? value : inspect(value, { depth: 12, showHidden: false, maxStringLength: null });
+	const text =
+		typeof value === 'string' ? value : inspect(value, { depth: 12, maxArrayLength: null, maxStringLength: null });
 	if (text.includes(privateToken)) throw new Error(`The private token leaked into ${where}`);
 }
 
@@ -52,7 +52,11 @@ async function guarded<T>(run: () => Promise<T>, privateToken: string | undefine
 		result = await run();
 	} catch (error) {
 		assertNoSecret(error, privateToken, 'an error');
-		assertNoSecret(String((error as { description?: unknown }).description ?? ''), privateToken, 'an error description');
+		assertNoSecret(
+			String((error as { description?: unknown }).description ?? ''),
+			privateToken,
+			'an error description',
+		);
 		throw error;
 	}
 	assertNoSecret(result, privateToken, 'the node output');
@@ -210,17 +214,8 @@ function buildWorkflow(under: NodeUnderTest, staticData?: IDataObject) {
 		nodeTypes,
 		staticData,
 	});
-	// n8n fills in parameter defaults when it loads a workflow; do the same.
+	// The Workflow constructor has filled in the parameter defaults, as n8n does when it loads a workflow.
 	const loaded = workflow.getNode(node.name) as INode;
-	loaded.parameters =
-		NodeHelpers.getNodeParameters(
-			under.type.description.properties,
-			node.parameters,
-			true,
-			false,
-			node,
-			under.type.description,
-		) ?? {};
 	return { workflow, node: loaded };
 }
 

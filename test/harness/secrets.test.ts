@@ -14,5 +14,7 @@ const leaky: INodeType = {
 
 test('a node output containing the private token fails the run', async () => {
 	const credentials = { url: 'http://127.0.0.1:9', publicToken: 'pub', privateToken: 'p5ivate-t0ken-value' };
-	await expect(executeNode({ type: leaky, parameters: {}, credentials })).rejects.toThrow('The private token leaked into the node output');
+	await expect(executeNode({ type: leaky, parameters: {}, credentials })).rejects.toThrow(
+		'The private token leaked into the node output',
+	);
 });

@@ -8,6 +8,7 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	sleep,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
@@ -63,9 +64,17 @@ export interface DarktraceRequest {
 
 /** Reads and validates the credential; a bad field becomes a NodeOperationError before any request. */
 export async function getDarktraceCredentials(this: DarktraceContext, itemIndex = 0): Promise<DarktraceCredentials> {
-	const data = (await this.getCredentials(CREDENTIAL_TYPE)) as DarktraceCredentialData;
+	return (await loadCredentials.call(this, itemIndex)).parsed;
+}
+
+/** The credential as n8n decrypted it, and validated. */
+async function loadCredentials(
+	this: DarktraceContext,
+	itemIndex: number,
+): Promise<{ data: ICredentialDataDecryptedObject; parsed: DarktraceCredentials }> {
+	const data = await this.getCredentials(CREDENTIAL_TYPE);
 	try {
-		return parseDarktraceCredentials(data);
+		return { data, parsed: parseDarktraceCredentials(data as DarktraceCredentialData) };
 	} catch (error) {
 		if (error instanceof DarktraceCredentialError) {
 			throw new NodeOperationError(this.getNode(), error.problem, { itemIndex, description: error.fix });
@@ -165,7 +174,9 @@ export async function darktraceApiRequest(
 	request: DarktraceRequest,
 ): Promise<DarktraceResponse> {
 	const itemIndex = request.itemIndex ?? 0;
-	const credentials = await getDarktraceCredentials.call(this, itemIndex);
+	const { data, parsed: credentials } = await loadCredentials.call(this, itemIndex);
+	// Handed to n8n so that it signs with these instead of fetching and decrypting the credential again.
+	const credentialsDecrypted = { id: '', name: CREDENTIAL_TYPE, type: CREDENTIAL_TYPE, data };
 	const isWrite = request.method !== 'GET';
 	const what = `${request.method} ${request.endpoint}`;
 	const host = credentials.baseUrl;
@@ -186,11 +197,9 @@ export async function darktraceApiRequest(
 		};
 		let response: FullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				options,
-			)) as FullResponse;
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
+				credentialsDecrypted,
+			})) as FullResponse;
 		} catch (error) {
 			const { code, message } = networkCode(error);
 			if (isWrite) {

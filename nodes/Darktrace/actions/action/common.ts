@@ -8,6 +8,12 @@ export interface WriteOptions {
 	timeout?: number;
 }
 
+export interface FoundAction {
+	action: NormalizedAction;
+	/** The same action as Simplify shows it. */
+	simplified: IDataObject;
+}
+
 /** Finds one action by code ID; cleared and historic actions included. Throws a clear "not found". */
 export async function getActionByCodeId(
 	this: IExecuteFunctions,
@@ -15,7 +21,7 @@ export async function getActionByCodeId(
 	itemIndex: number,
 	timeoutSeconds?: number,
 	extraQs: IDataObject = {},
-): Promise<NormalizedAction> {
+): Promise<FoundAction> {
 	const { body, serverTime } = await darktraceApiRequest.call(this, {
 		method: 'GET',
 		endpoint: '/antigena',
@@ -32,7 +38,7 @@ export async function getActionByCodeId(
 				'The appliance keeps actions until 14 days after they expire. Check the code ID (the action\'s "codeid", not the model breach "pbid" or the device "did").',
 		});
 	}
-	return normalizeAction(raw, serverTime);
+	return { action: normalizeAction(raw, serverTime), simplified: simplifyAction(raw, serverTime) };
 }
 
 /**
@@ -66,7 +72,7 @@ export async function changeAction(
 	};
 	if (body.duration !== undefined) result.duration = body.duration;
 	if (options.returnAction) {
-		result.action = simplifyAction(await getActionByCodeId.call(this, codeid, itemIndex, options.timeout));
+		result.action = (await getActionByCodeId.call(this, codeid, itemIndex, options.timeout)).simplified;
 	}
 	return [result];
 }

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { INHIBITORS, simplifyAction } from '../../helpers/action';
+import { INHIBITORS } from '../../helpers/action';
 import { parseConnections, parseDeviceId, parseDuration, parseInhibitor, parseReason } from '../../helpers/validation';
 import { darktraceApiRequest } from '../../transport';
 import { durationField, reasonField, writeOptions } from '../common.descriptions';
@@ -118,9 +118,8 @@ export async function prepare(this: IExecuteFunctions, i: number): Promise<Send>
 		};
 		if (connections) result.connections = connections as unknown as IDataObject[];
 		if (options.returnAction && Number.isFinite(codeid)) {
-			result.action = simplifyAction(
-				await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined, { did }),
-			);
+			const found = await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined, { did });
+			result.action = found.simplified;
 		}
 		return [result];
 	};

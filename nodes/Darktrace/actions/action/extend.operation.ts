@@ -59,7 +59,7 @@ export async function prepare(this: IExecuteFunctions, i: number): Promise<Send>
 		let total = duration;
 		let remainingBefore: number | undefined;
 		if (mode === 'addTime') {
-			const action = await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined);
+			const { action } = await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined);
 			if (action.state !== 'active') {
 				throw new NodeOperationError(
 					this.getNode(),

@@ -1,6 +1,5 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { simplifyAction } from '../../helpers/action';
 import { parseCodeId } from '../../helpers/validation';
 import { codeIdField, optionsCollection, simplifyField, timeoutOption } from '../common.descriptions';
 import type { Send } from '../node.type';
@@ -16,7 +15,7 @@ export async function prepare(this: IExecuteFunctions, i: number): Promise<Send>
 	const simple = this.getNodeParameter('simple', i, true) as boolean;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	return async () => {
-		const action = await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined);
-		return [simple ? simplifyAction(action) : action];
+		const { action, simplified } = await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined);
+		return [simple ? simplified : action];
 	};
 }

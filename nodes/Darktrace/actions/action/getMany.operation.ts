@@ -7,6 +7,7 @@ import {
 	normalizeAction,
 	simplifyAction,
 	splitActionsResponse,
+	toNumber,
 	type NormalizedAction,
 } from '../../helpers/action';
 import {
@@ -222,7 +223,7 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject) {
 	if (!['any', 'manual', 'automatic'].includes(origin)) {
 		throw new InputError('Origin', origin, 'Use "any", "manual" or "automatic".', 'is not an option');
 	}
-	const keep = (a: NormalizedAction) =>
+	const keep = (a: Pick<NormalizedAction, 'codeid' | 'action' | 'ip' | 'score' | 'manual' | 'state'>) =>
 		(codeid === undefined || a.codeid === codeid) &&
 		(inhibitors.length === 0 || inhibitors.includes(a.action)) &&
 		(matchIp === undefined || matchIp(a.ip)) &&
@@ -267,19 +268,24 @@ export async function prepare(this: IExecuteFunctions, i: number): Promise<Send>
 		const out: IDataObject[] = [];
 		for (const rawAction of response.actions) {
 			if (out.length >= limit) break;
+			if (simple) {
+				const did = toNumber(rawAction.did) ?? 0;
+				// Straight to the simplified item: a full normalised copy of each action is only garbage here.
+				const blocked = options.includeConnections ? (connections.get(did) ?? []) : undefined;
+				const item = simplifyAction(rawAction, serverTime, devices.get(did), blocked);
+				if (keep(item as NormalizedAction)) out.push(item);
+				continue;
+			}
 			const action = normalizeAction(rawAction, serverTime);
 			if (!keep(action)) continue;
 			const device = devices.get(action.did);
 			if (device) action.device = device;
 			if (options.includeConnections) action.connections = connections.get(action.did) ?? [];
-			if (simple) {
-				out.push(simplifyAction(action));
-			} else {
-				const full: IDataObject = { ...rawAction, state: action.state };
-				if (device) full.device = device;
-				if (options.includeConnections) full.connections = action.connections;
-				out.push(full);
-			}
+			const full: IDataObject = Object.assign({}, rawAction);
+			full.state = action.state;
+			if (device) full.device = device;
+			if (options.includeConnections) full.connections = action.connections;
+			out.push(full);
 		}
 		return out;
 	};

@@ -1,0 +1,187 @@
+/**
+ * The large lists: Get Many of 10,000 actions with device details and connections, and a trigger
+ * poll over 10,000 actions already seen. Floor: undici fetch + JSON.parse of the same body.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { DarktraceRespond } from '../../nodes/Darktrace/DarktraceRespond.node';
+import { DarktraceRespondTrigger } from '../../nodes/Darktrace/DarktraceRespondTrigger.node';
+import { executeNode, pollHarness, type NodeUnderTest } from '../../test/harness';
+import { hooked } from '../hooked-node';
+import { measureHeap, pairedRatio, rounds, type HeapSample } from '../measure';
+import { measure, result, type CaseResult, type Measure } from '../report';
+import type { BenchCase, BenchContext } from '../settings';
+import { rawGet, rawGetJson, type BenchSimulator } from '../sim';
+
+/** The request target (path + query) our node sent during `run`, read from the simulator's log. */
+async function targetSentBy(sim: BenchSimulator, run: () => Promise<unknown>): Promise<string> {
+	await sim.control('DELETE', '/requests');
+	await run();
+	const log = (await sim.control('GET', '/requests')) as Array<{ target: string; method: string; status: number }>;
+	if (log.length !== 1 || log[0].method !== 'GET' || log[0].status !== 200) {
+		throw new Error(`expected one successful GET, the simulator saw ${JSON.stringify(log)}`);
+	}
+	return log[0].target;
+}
+
+function actionsOf(body: unknown): unknown[] {
+	if (Array.isArray(body)) return body;
+	const actions = (body as IDataObject | null)?.actions;
+	if (!Array.isArray(actions)) throw new Error('the simulator answered no list of actions');
+	return actions;
+}
+
+function expectCount(what: string, actual: number, expected: number): void {
+	if (actual !== expected) throw new Error(`${what}: ${actual} instead of ${expected}`);
+}
+
+const MiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+interface ListMeasures {
+	time: Measure;
+	floorTime: Measure;
+	heap: Measure;
+	floorHeap: Measure;
+	bodyBytes: number;
+	target: string;
+}
+
+/** Ours against the floor, time and heap per sample, ABAB; `n` actions expected in every answer. */
+async function compareWithFloor(
+	ctx: BenchContext,
+	what: string,
+	ours: () => Promise<HeapSample>,
+	target: string,
+): Promise<ListMeasures> {
+	const { sim, settings, log } = ctx;
+	const n = settings.actions;
+	const body = await rawGet(sim, target);
+	expectCount(`actions in the answer to ${target}`, actionsOf(JSON.parse(body)).length, n);
+	const bodyBytes = Buffer.byteLength(body);
+	log(`${what}: ${settings.warmup + settings.runs} rounds per side, body ${MiB(bodyBytes)}`);
+	const floor = () =>
+		measureHeap(
+			() => rawGetJson(sim, target),
+			(answer) => expectCount('floor actions', actionsOf(answer).length, n),
+		);
+	const samples = await rounds({ ours, floor }, settings);
+	const ms = (list: HeapSample[]) => list.map((s) => s.ms);
+	const growth = (list: HeapSample[]) => list.map((s) => s.heapGrowth);
+	return {
+		time: measure(what, 'ms', ms(samples.ours)),
+		floorTime: measure('undici fetch + JSON.parse', 'ms', ms(samples.floor)),
+		heap: measure(`${what}: peak heap growth`, 'bytes', growth(samples.ours)),
+		floorHeap: measure('fetch + JSON.parse: peak heap growth', 'bytes', growth(samples.floor)),
+		bodyBytes,
+		target,
+	};
+}
+
+/** The time row of a list case: target ≤ 1.5 × the floor. */
+function timeRow(id: string, label: string, m: ListMeasures, note: string): CaseResult {
+	return result({
+		id,
+		label,
+		ours: m.time,
+		floor: m.floorTime,
+		ratio: pairedRatio(m.time.samples, m.floorTime.samples),
+		ratioMeaning: 'time ours/floor',
+		target: { max: 1.5, of: 'ratio', text: '≤ 1.5' },
+		note: `GET ${m.target}; body ${MiB(m.bodyBytes)}; ${note}`,
+	});
+}
+
+export const getMany: BenchCase = async (ctx) => {
+	const { sim, settings } = ctx;
+	const n = settings.actions;
+	await sim.control('POST', '/large', { n, withConnections: true });
+	const respond = hooked(new DarktraceRespond());
+	const node: NodeUnderTest = {
+		type: respond.type,
+		parameters: {
+			resource: 'action',
+			operation: 'getMany',
+			returnAll: true,
+			// Include Cleared, so that the answer holds every one of the n actions.
+			filters: { includeCleared: true },
+			options: { fullDeviceDetails: true, includeConnections: true },
+		},
+		credentials: sim.credentials,
+	};
+	const count = n.toLocaleString('en-US');
+	const m = await compareWithFloor(
+		ctx,
+		`Get Many of ${count} actions`,
+		() =>
+			measureHeap(
+				() => executeNode(node),
+				({ output }) => expectCount('Get Many items', output?.[0]?.length ?? 0, n),
+				respond,
+			),
+		await targetSentBy(sim, () => executeNode(node)),
+	);
+	const floorShare = (m.floorHeap.median / m.bodyBytes).toFixed(2);
+	return [
+		timeRow('getMany.time', `Get Many, ${count} actions, device details + connections: time`, m, 'total node time'),
+		result({
+			id: 'getMany.heap',
+			label: 'Get Many: peak heap growth',
+			ours: m.heap,
+			floor: measure('response body size', 'bytes', [m.bodyBytes]),
+			ratio: m.heap.median / m.bodyBytes,
+			ratioMeaning: 'heap growth / body size',
+			target: { max: 4, of: 'ratio', text: '≤ 4 × body' },
+			note: `fetch + JSON.parse alone grows the heap by ${MiB(m.floorHeap.median)} (${floorShare} × body)`,
+		}),
+	];
+};
+
+export const triggerPoll: BenchCase = async (ctx) => {
+	const { sim, settings } = ctx;
+	const n = settings.actions;
+	await sim.control('POST', '/large', { n, pendingRatio: 1 });
+	const trigger = hooked(new DarktraceRespondTrigger());
+	const harness = pollHarness({
+		type: trigger.type,
+		parameters: { events: ['pendingAction'] },
+		credentials: sim.credentials,
+	});
+	// The first poll after activation takes the baseline: every pending action counts as seen.
+	const target = await targetSentBy(sim, async () => {
+		if ((await harness.poll()) !== null) throw new Error('the baseline poll emitted items');
+	});
+	// n8n keeps a trigger's static data under `node:<node name>` of the workflow's static data.
+	const nodeData = Object.values(harness.staticData).find(
+		(value) => (value as IDataObject | null)?.pendingAction !== undefined,
+	);
+	const tracked = String((nodeData as IDataObject | undefined)?.pendingAction ?? '').split(',').length;
+	expectCount('actions tracked after the baseline', tracked, n);
+	const count = n.toLocaleString('en-US');
+	const poll = () =>
+		measureHeap(
+			() => harness.poll(),
+			(emitted) => {
+				if (emitted !== null) throw new Error('a poll over actions already seen emitted items');
+			},
+			trigger,
+		);
+	const m = await compareWithFloor(ctx, `poll over ${count} seen actions`, poll, target);
+	const stateBytes = Buffer.byteLength(JSON.stringify(harness.staticData));
+	const heapNote = `peak heap growth: poll ${MiB(m.heap.median)}, fetch + JSON.parse ${MiB(m.floorHeap.median)}`;
+	return [
+		timeRow('trigger.time', `Trigger poll, ${count} actions all seen: time`, m, heapNote),
+		result({
+			id: 'trigger.staticData',
+			label: 'Trigger: static data per tracked action',
+			ours: measure(
+				`${stateBytes.toLocaleString('en-US')} bytes of JSON for ${tracked.toLocaleString('en-US')} actions`,
+				'bytes/action',
+				[stateBytes / tracked],
+			),
+			floor: null,
+			ratio: null,
+			ratioMeaning: '',
+			target: { max: 32, of: 'value', text: '≤ 32 B/action' },
+		}),
+	];
+};

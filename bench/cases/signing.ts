@@ -1,0 +1,97 @@
+/** Signing alone: the package's signer against node:crypto's HMAC-SHA1 over the same message. */
+import { createHmac } from 'node:crypto';
+
+import {
+	dtapiSignature,
+	formatDtapiDate,
+	parseDarktraceCredentials,
+	signDarktraceRequest,
+	type SignableRequestOptions,
+} from '../../credentials/common/darktraceAuth';
+import { callsPerSecond, pairedRatio, rounds } from '../measure';
+import { measure, result } from '../report';
+import type { BenchCase } from '../settings';
+
+/** The options our transport hands to `authenticate` for a trigger poll with device details. */
+function typicalGet(baseURL: string): SignableRequestOptions {
+	return {
+		method: 'GET',
+		url: '/antigena',
+		baseURL,
+		qs: { needconfirming: true, fulldevicedetails: true },
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		timeout: 60_000,
+	};
+}
+
+export const signing: BenchCase = async ({ sim, settings, log }) => {
+	const credentials = parseDarktraceCredentials(sim.credentials);
+	const { publicToken, privateToken } = credentials;
+	const now = new Date();
+	const date = formatDtapiDate(now, credentials.dateFormat);
+	const target = '/antigena?needconfirming=true&fulldevicedetails=true';
+	const message = `${target}\n${publicToken}\n${date}`;
+	const hmac = () => createHmac('sha1', privateToken).update(message).digest('hex');
+
+	// The signer changes its options in place: every call gets a fresh object, made before timing starts.
+	const n = settings.signaturesPerSample;
+	const signRequest = () => {
+		const batch = Array.from({ length: n }, () => typicalGet(credentials.baseUrl));
+		return callsPerSecond(
+			n,
+			(i) => signDarktraceRequest(batch[i], credentials, now).headers?.['DTAPI-Signature'] as string,
+		);
+	};
+	const signed = signDarktraceRequest(typicalGet(credentials.baseUrl), credentials, now);
+	if (signed.url !== credentials.baseUrl + target || signed.headers?.['DTAPI-Signature'] !== hmac()) {
+		throw new Error(`signDarktraceRequest did not sign ${target} as the floor does`);
+	}
+
+	const runs = settings.signingRuns;
+	log(`signing: ${settings.warmup + runs} rounds of ${n} signatures per side`);
+	const samples = await rounds(
+		{
+			signRequest: async () => signRequest(),
+			dtapiSignature: async () => callsPerSecond(n, () => dtapiSignature(target, publicToken, privateToken, date)),
+			hmac: async () => callsPerSecond(n, hmac),
+			parse: async () => callsPerSecond(n, () => parseDarktraceCredentials(sim.credentials).baseUrl),
+		},
+		{ warmup: settings.warmup, runs },
+	);
+	const floor = measure('node:crypto HMAC-SHA1, same message', 'signatures/s', samples.hmac);
+	const signer = measure('signDarktraceRequest, typical GET options', 'signatures/s', samples.signRequest);
+	const alone = measure('dtapiSignature alone', 'signatures/s', samples.dtapiSignature);
+	const parse = measure('parseDarktraceCredentials', 'parses/s', samples.parse);
+	return [
+		result({
+			id: 'signing.signRequest',
+			label: 'Signing alone: signDarktraceRequest',
+			ours: signer,
+			floor,
+			ratio: pairedRatio(samples.hmac, samples.signRequest),
+			ratioMeaning: 'cost ours/floor',
+			target: { max: 1.5, of: 'ratio', text: '≤ 1.5' },
+		}),
+		result({
+			id: 'signing.dtapiSignature',
+			label: 'Signing alone: dtapiSignature',
+			ours: alone,
+			floor,
+			ratio: pairedRatio(samples.hmac, samples.dtapiSignature),
+			ratioMeaning: 'cost ours/floor',
+			target: null,
+		}),
+		result({
+			id: 'signing.parseCredentials',
+			label: 'Credential check (parseDarktraceCredentials, 2× per request)',
+			ours: parse,
+			floor: null,
+			ratio: null,
+			ratioMeaning: '',
+			target: null,
+		}),
+	];
+};

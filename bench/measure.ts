@@ -1,0 +1,128 @@
+/** Timing, heap and repetition helpers of the benchmarks. */
+import { performance } from 'node:perf_hooks';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
+
+export function median(values: readonly number[]): number {
+	if (values.length === 0) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The median of the per-round ratios `numerators[i] / denominators[i]` (sides sampled in the same round). */
+export function pairedRatio(numerators: readonly number[], denominators: readonly number[]): number {
+	return median(numerators.map((value, i) => value / denominators[i]));
+}
+
+const SETTLE_MS = 50;
+
+/** A full collection, so that a heap sample starts from a clean heap (bench/run.ts ensures --expose-gc). */
+export function collect(): void {
+	const gc = global.gc;
+	if (typeof gc !== 'function') throw new Error('Run with --expose-gc (npm run bench does)');
+	gc();
+}
+
+export interface RoundsOptions {
+	/** Rounds run first and thrown away (JIT, connection pools, caches). */
+	warmup: number;
+	/** Rounds kept. */
+	runs: number;
+}
+
+/**
+ * Runs one sample of every side per round, in the same order each round (ABAB…), so that drift of
+ * the machine during the run hits every side alike.
+ */
+export async function rounds<K extends string, S>(
+	sides: Record<K, () => Promise<S>>,
+	{ warmup, runs }: RoundsOptions,
+): Promise<Record<K, S[]>> {
+	const keys = Object.keys(sides) as K[];
+	const kept = Object.fromEntries(keys.map((key) => [key, [] as S[]])) as Record<K, S[]>;
+	for (let round = 0; round < warmup + runs; round++) {
+		for (const key of keys) {
+			const sample = await sides[key]();
+			if (round >= warmup) kept[key].push(sample);
+		}
+	}
+	return kept;
+}
+
+/** Something that can say when a call's measured part ended (bench/hooked-node.ts); else the call's promise settling ends it. */
+export interface EndMark {
+	returnedAt: number;
+	onReturn?: () => void;
+}
+
+/** Mean milliseconds per call of `count` sequential calls, each from its start to its end mark. */
+export async function msPerCall(count: number, call: () => Promise<unknown>, end?: EndMark): Promise<number> {
+	let total = 0;
+	for (let i = 0; i < count; i++) {
+		const start = performance.now();
+		await call();
+		total += (end ? end.returnedAt : performance.now()) - start;
+	}
+	return total / count;
+}
+
+/** Calls per second of `count` calls of a synchronous function; `call`'s results are kept alive. */
+export function callsPerSecond(count: number, call: (i: number) => string): number {
+	let sink = 0;
+	const start = performance.now();
+	for (let i = 0; i < count; i++) sink += call(i).length;
+	const seconds = (performance.now() - start) / 1000;
+	if (sink === 0) throw new Error('the measured function returned nothing');
+	return count / seconds;
+}
+
+export interface HeapSample {
+	ms: number;
+	/** Peak of V8's used heap during the call, above the heap after a full GC just before it. */
+	heapGrowth: number;
+}
+
+/**
+ * Times one call and its peak heap growth, up to its end mark if given. The used heap only falls at
+ * a GC, so its peak is either just before some GC or at the end: V8's GCProfiler gives the used heap
+ * before every GC during the call, and the heap is also read every millisecond the event loop is
+ * free and once at the end (while the call's result is still referenced).
+ */
+export async function measureHeap<T>(
+	call: () => Promise<T>,
+	check?: (result: T) => void,
+	end?: EndMark,
+): Promise<HeapSample> {
+	collect();
+	// V8 sweeps after a GC on background threads: let it finish before timing (2 cores).
+	await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+	const used = () => getHeapStatistics().used_heap_size;
+	const base = used();
+	let peak = base;
+	const sampler = setInterval(() => {
+		peak = Math.max(peak, used());
+	}, 1);
+	const profiler = new GCProfiler();
+	let start = 0;
+	let sample: HeapSample | undefined;
+	const finish = () => {
+		if (sample) return;
+		const ms = performance.now() - start;
+		peak = Math.max(peak, used());
+		clearInterval(sampler);
+		for (const gc of profiler.stop().statistics) peak = Math.max(peak, gc.beforeGC.heapStatistics.usedHeapSize);
+		sample = { ms, heapGrowth: peak - base };
+	};
+	if (end) end.onReturn = finish;
+	profiler.start();
+	start = performance.now();
+	let result: T;
+	try {
+		result = await call();
+	} finally {
+		finish();
+		if (end) end.onReturn = undefined;
+	}
+	check?.(result);
+	return sample as HeapSample;
+}
