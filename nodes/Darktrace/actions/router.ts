@@ -1,10 +1,4 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { InputError } from '../helpers/validation';
 import * as action from './action/Action.resource';
@@ -69,8 +63,12 @@ async function runPool<T>(
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operationName = this.getNodeParameter('operation', 0, '') as string;
+	// Resource and operation cannot be expressions (noDataExpression): read them as stored, sparing
+	// n8n two expression passes per execution.
+	const { resource, operation: operationName = '' } = this.getNode().parameters as {
+		resource: string;
+		operation?: string;
+	};
 	if (resource === CUSTOM_API_CALL || operationName === CUSTOM_API_CALL) {
 		throw new NodeOperationError(this.getNode(), 'Custom API calls are made with the HTTP Request node', {
 			description:
@@ -97,8 +95,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const concurrency = Math.min(10, Math.max(1, Math.floor(Number(options.concurrency ?? 1)) || 1));
+	// Concurrency only matters for several items (and every parameter read costs n8n an expression pass).
+	const concurrency =
+		items.length < 2
+			? 1
+			: Math.min(10, Math.max(1, Math.floor(Number(this.getNodeParameter('options.concurrency', 0, 1))) || 1));
 	const results = await runPool(
 		sends.map((send) => async () => {
 			if (typeof send !== 'function') throw send;
