@@ -7,5 +7,6 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }],
 	},
 	setupFiles: ['<rootDir>/test/harness/setup-env.ts'],
+	reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
 	testTimeout: 30000,
 };
