@@ -7,7 +7,8 @@ import { inspect } from 'util';
 
 import { startSimulator, type Simulator } from '../../simulator';
 import { credentialsFor, runRespond } from '../node/respond';
-import type { TestCredentials } from '../harness';
+import { DarktraceRespondTrigger } from '../../nodes/Darktrace/DarktraceRespondTrigger.node';
+import { pollHarness, type TestCredentials } from '../harness';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -307,8 +308,64 @@ const cases: Case[] = [
 	},
 ];
 
+/** The same rule for the trigger: a bad parameter fails the poll before any request. */
+const triggerCases: Array<{
+	name: string;
+	parameters: INodeParameters;
+	message: RegExp;
+	credentials?: Partial<TestCredentials>;
+}> = [
+	{
+		name: 'trigger: device IDs that are not numbers',
+		parameters: { filters: { deviceIds: '12, abc' } as never },
+		message: /^Device IDs "abc" is not a whole number/,
+	},
+	{
+		name: 'trigger: negative device ID',
+		parameters: { filters: { deviceIds: '-4' } as never },
+		message: /^Device IDs "-4" is not a whole number/,
+	},
+	{
+		name: 'trigger: minimum score as percent',
+		parameters: { filters: { minScore: 75 } as never },
+		message: /^Minimum Score 75 is not between 0 and 1/,
+	},
+	{
+		name: 'trigger: unknown event',
+		parameters: { events: '={{ ["pendingAction", "quarantined"] }}' },
+		message: /^Events "quarantined" is not an event of this trigger/,
+	},
+	{ name: 'trigger: no event selected', parameters: { events: [] as never }, message: /^Events \[\] selects nothing/ },
+	{
+		name: 'trigger: instance URL with a path',
+		parameters: {},
+		credentials: { url: 'https://dt.example.com/antigena' },
+		message: /has a path/,
+	},
+];
+
 test('the matrix has at least 40 cases', () => {
-	expect(cases.length).toBeGreaterThanOrEqual(40);
+	expect(cases.length + triggerCases.length).toBeGreaterThanOrEqual(40);
+});
+
+describe.each(triggerCases)('$name', ({ parameters, message, credentials }) => {
+	test('fails the poll with a NodeOperationError and sends nothing', async () => {
+		sim.clearRequests();
+		const harness = pollHarness({
+			type: new DarktraceRespondTrigger(),
+			parameters,
+			credentials: { ...credentialsFor(sim), ...credentials },
+		});
+		const error = await harness.poll().then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as Error).message).toMatch(message);
+		expect(((error as NodeOperationError).description ?? '').length).toBeGreaterThan(15);
+		expect(sim.requests()).toHaveLength(0);
+		expect(harness.staticData).toEqual({});
+	});
 });
 
 describe.each(cases)('$name', ({ parameters, message, items, credentials }) => {
