@@ -8,19 +8,11 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import {
-	INHIBITORS,
-	indexByDevice,
-	normalizeAction,
-	simplifyAction,
-	splitActionsResponse,
-	toNumber,
-} from './helpers/action';
+import { indexByDevice, normalizeAction, simplifyAction, splitActionsResponse, toNumber } from './helpers/action';
 import {
 	EVENT_LABELS,
-	TRIGGER_EVENTS,
 	actionMatcher,
-	isTriggerEvent,
+	parseEvents,
 	pickSample,
 	planPoll,
 	readState,
@@ -29,7 +21,7 @@ import {
 	type Emission,
 	type TriggerEvent,
 } from './helpers/pollState';
-import { InputError, parseIdList, parseInteger, parseScore } from './helpers/validation';
+import { InputError, parseIdList, parseInhibitors, parseInteger, parseScore } from './helpers/validation';
 import { DEFAULT_TIMEOUT_SECONDS, darktraceApiRequest } from './transport';
 import {
 	fullDeviceDetailsOption,
@@ -62,35 +54,14 @@ interface TriggerSettings {
 	timeoutSeconds: number;
 }
 
-function invalid(field: string, value: unknown, fix: string, problem: string): InputError {
-	return new InputError(field, value, fix, problem);
-}
-
 /** Reads and checks every parameter; a bad one throws before any request is sent. */
 function parseSettings(ctx: IPollFunctions): TriggerSettings {
 	const rawEvents = ctx.getNodeParameter('events', ['pendingAction']) as unknown;
-	const list: unknown[] = Array.isArray(rawEvents)
-		? rawEvents
-		: typeof rawEvents === 'string'
-			? rawEvents.split(',').map((event) => event.trim())
-			: [rawEvents];
-	const unknownEvent = list.find((event) => !isTriggerEvent(event));
-	if (unknownEvent !== undefined) {
-		throw invalid('Events', unknownEvent, `Use ${TRIGGER_EVENTS.join(', ')}.`, 'is not an event of this trigger');
-	}
-	const events = TRIGGER_EVENTS.filter((event) => list.includes(event));
-	if (events.length === 0) {
-		throw invalid('Events', rawEvents, 'Select at least one event, e.g. "New Pending Action".', 'selects nothing');
-	}
+	const events = parseEvents(rawEvents);
 	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const deviceIds = parseIdList('Device IDs', filters.deviceIds);
-	const inhibitors = (filters.inhibitors ?? []) as unknown;
-	const allowed = `Use ${Object.keys(INHIBITORS).join(', ')}.`;
-	if (!Array.isArray(inhibitors)) throw invalid('Inhibitors', inhibitors, allowed, 'is not a list');
-	const unknownInhibitor = inhibitors.find((inhibitor) => typeof inhibitor !== 'string' || !(inhibitor in INHIBITORS));
-	if (unknownInhibitor !== undefined)
-		throw invalid('Inhibitors', unknownInhibitor, allowed, 'is not a RESPOND inhibitor');
+	const inhibitors = parseInhibitors(filters.inhibitors);
 	const minScore = parseScore('Minimum Score', filters.minScore);
 	const timeout = options.timeout;
 	const timeoutSeconds =
@@ -104,7 +75,7 @@ function parseSettings(ctx: IPollFunctions): TriggerSettings {
 			fullDeviceDetails: options.fullDeviceDetails === true,
 			includeHistory: options.includeHistory === true,
 		}),
-		matches: actionMatcher({ minScore, inhibitors: inhibitors as string[], deviceIds }),
+		matches: actionMatcher({ minScore, inhibitors, deviceIds }),
 		simple: ctx.getNodeParameter('simple', true) !== false,
 		emitExisting: options.emitExisting === true,
 		timeoutSeconds,

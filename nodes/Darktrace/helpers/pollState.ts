@@ -29,6 +29,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { actionState, toBool, toEpochMs, toNumber, type ActionState } from './action';
+import { InputError } from './validation';
 
 export type TriggerEvent = 'pendingAction' | 'actionActive' | 'actionCleared' | 'actionExpired';
 
@@ -64,6 +65,29 @@ const ID_LIST = /^[0-9a-z]+(,[0-9a-z]+)*$/;
 
 export function isTriggerEvent(value: unknown): value is TriggerEvent {
 	return typeof value === 'string' && (TRIGGER_EVENTS as readonly string[]).includes(value);
+}
+
+/** The selected events (a multi-select, or a comma-separated string from an expression), in UI order. */
+export function parseEvents(raw: unknown): TriggerEvent[] {
+	const list: unknown[] = Array.isArray(raw)
+		? raw
+		: typeof raw === 'string'
+			? raw.split(',').map((event) => event.trim())
+			: [raw];
+	const unknownEvent = list.find((event) => !isTriggerEvent(event));
+	if (unknownEvent !== undefined) {
+		throw new InputError(
+			'Events',
+			unknownEvent,
+			`Use ${TRIGGER_EVENTS.join(', ')}.`,
+			'is not an event of this trigger',
+		);
+	}
+	const events = TRIGGER_EVENTS.filter((event) => list.includes(event));
+	if (events.length === 0) {
+		throw new InputError('Events', raw, 'Select at least one event, e.g. "New Pending Action".', 'selects nothing');
+	}
+	return events;
 }
 
 /** `codeid` as a positive safe integer (appliances may send it as a string, or as `code`); else null. */

@@ -96,14 +96,23 @@ export function parseReason(value: unknown): string {
 	return reason;
 }
 
-export function parseInhibitor(value: unknown): Inhibitor {
+export function parseInhibitor(value: unknown, field = 'Inhibitor'): Inhibitor {
 	if (typeof value === 'string' && Object.prototype.hasOwnProperty.call(INHIBITORS, value)) return value as Inhibitor;
 	throw new InputError(
-		'Inhibitor',
+		field,
 		value,
 		`Use one of: ${Object.keys(INHIBITORS).join(', ')}.`,
 		'is not a RESPOND inhibitor',
 	);
+}
+
+/** A list of inhibitors (a multi-select filter); empty when unset. */
+export function parseInhibitors(value: unknown, field = 'Inhibitors'): Inhibitor[] {
+	if (value === undefined || value === null || value === '') return [];
+	if (!Array.isArray(value)) {
+		throw new InputError(field, value, `Give a list of: ${Object.keys(INHIBITORS).join(', ')}.`, 'is not a list');
+	}
+	return value.map((inhibitor) => parseInhibitor(inhibitor, field));
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

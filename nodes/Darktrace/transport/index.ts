@@ -62,12 +62,7 @@ export interface DarktraceRequest {
 	write?: { description: string; howToCheck: string };
 }
 
-/** Reads and validates the credential; a bad field becomes a NodeOperationError before any request. */
-export async function getDarktraceCredentials(this: DarktraceContext, itemIndex = 0): Promise<DarktraceCredentials> {
-	return (await loadCredentials.call(this, itemIndex)).parsed;
-}
-
-/** The credential as n8n decrypted it, and validated. */
+/** The credential as n8n decrypted it, and validated: a bad field becomes a NodeOperationError before any request. */
 async function loadCredentials(
 	this: DarktraceContext,
 	itemIndex: number,

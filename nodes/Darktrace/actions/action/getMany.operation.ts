@@ -2,7 +2,6 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import {
 	ACTION_STATES,
-	INHIBITORS,
 	indexByDevice,
 	normalizeAction,
 	simplifyAction,
@@ -15,6 +14,7 @@ import {
 	ipMatcher,
 	parseCodeId,
 	parseDeviceId,
+	parseInhibitors,
 	parseInteger,
 	parseResponseData,
 	parseScore,
@@ -160,7 +160,7 @@ interface Filters {
 	includeCleared?: boolean;
 	startTime?: unknown;
 	endTime?: unknown;
-	inhibitors?: string[];
+	inhibitors?: unknown;
 	ip?: string;
 	minScore?: number | string;
 	origin?: string;
@@ -206,17 +206,7 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject) {
 	if (responseData) qs.responsedata = responseData;
 
 	const codeid = isSet(filters.codeId) ? parseCodeId(filters.codeId) : undefined;
-	const inhibitors = filters.inhibitors ?? [];
-	for (const inhibitor of inhibitors) {
-		if (!(inhibitor in INHIBITORS)) {
-			throw new InputError(
-				'Inhibitors',
-				inhibitor,
-				`Use ${Object.keys(INHIBITORS).join(', ')}.`,
-				'is not a RESPOND inhibitor',
-			);
-		}
-	}
+	const inhibitors: string[] = parseInhibitors(filters.inhibitors);
 	const matchIp = filters.ip ? ipMatcher(filters.ip) : undefined;
 	const minScore = isSet(filters.minScore) ? parseScore('Minimum Score', filters.minScore) : undefined;
 	const origin = filters.origin ?? 'any';
