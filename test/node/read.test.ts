@@ -69,6 +69,25 @@ describe('Action: Get Many', () => {
 		expect(out.every((a) => a.did === withPbid.did && a.pbid === withPbid.pbid)).toBe(true);
 	});
 
+	test('an expression inside a collection is resolved per item; plain values beside it are sent as set', async () => {
+		const [a, b] = sim.actions().filter((x) => !x.cleared);
+		const out = await runJson(
+			sim,
+			{
+				resource: 'action',
+				operation: 'getMany',
+				returnAll: true,
+				filters: { includeCleared: true, did: '={{ $json.did }}' },
+			},
+			{ items: [{ json: { did: a.did } }, { json: { did: b.did } }] },
+		);
+		expect(targets()).toEqual([
+			`/antigena?includecleared=true&did=${a.did}`,
+			`/antigena?includecleared=true&did=${b.did}`,
+		]);
+		expect(out.some((x) => x.did === a.did)).toBe(true);
+	});
+
 	test('cleared actions only with Include Cleared', async () => {
 		const cleared = sim.actions().find((a) => a.cleared)!;
 		const without = await runJson(sim, { resource: 'action', operation: 'getMany', returnAll: true });

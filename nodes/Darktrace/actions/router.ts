@@ -1,5 +1,6 @@
 import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { getParameter } from '../helpers/parameters';
 import { InputError } from '../helpers/validation';
 import * as action from './action/Action.resource';
 import type { Operation, Send } from './node.type';
@@ -63,12 +64,8 @@ async function runPool<T>(
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	// Resource and operation cannot be expressions (noDataExpression): read them as stored, sparing
-	// n8n two expression passes per execution.
-	const { resource, operation: operationName = '' } = this.getNode().parameters as {
-		resource: string;
-		operation?: string;
-	};
+	const resource = getParameter.call(this, 'resource', 0) as string;
+	const operationName = getParameter.call(this, 'operation', 0, '') as string;
 	if (resource === CUSTOM_API_CALL || operationName === CUSTOM_API_CALL) {
 		throw new NodeOperationError(this.getNode(), 'Custom API calls are made with the HTTP Request node', {
 			description:
@@ -95,11 +92,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 
-	// Concurrency only matters for several items (and every parameter read costs n8n an expression pass).
-	const concurrency =
-		items.length < 2
-			? 1
-			: Math.min(10, Math.max(1, Math.floor(Number(this.getNodeParameter('options.concurrency', 0, 1))) || 1));
+	const concurrency = Math.min(
+		10,
+		Math.max(1, Math.floor(Number(getParameter.call(this, 'options.concurrency', 0, 1))) || 1),
+	);
 	const results = await runPool(
 		sends.map((send) => async () => {
 			if (typeof send !== 'function') throw send;

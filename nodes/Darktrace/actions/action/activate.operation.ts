@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
+import { getParameter } from '../../helpers/parameters';
 import {
 	codeIdField,
 	concurrencyOption,
@@ -37,9 +38,9 @@ export const description = updateDisplayOptions(
 
 /** Approves a pending action: POST /antigena {codeid, activate: true, reason, duration?}. */
 export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
-	const codeid = parseCodeId(this.getNodeParameter('codeId', i));
-	const reason = parseReason(this.getNodeParameter('reason', i, ''));
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 	const body: IDataObject & { codeid: number } = { codeid, activate: true };
 	if (reason) body.reason = reason;
 	if (options.duration !== undefined) body.duration = parseDuration(options.duration);

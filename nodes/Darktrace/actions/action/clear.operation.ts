@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { parseCodeId, parseReason } from '../../helpers/validation';
+import { getParameter } from '../../helpers/parameters';
 import { codeIdField, reasonField, writeOptions } from '../common.descriptions';
 import type { Send } from '../node.type';
 import { changeAction } from './common';
@@ -22,9 +23,9 @@ export const description = updateDisplayOptions({ show: { resource: ['action'], 
 
 /** Clears an active, pending or expired action: POST /antigena {codeid, clear: true, reason}. */
 export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
-	const codeid = parseCodeId(this.getNodeParameter('codeId', i));
-	const reason = parseReason(this.getNodeParameter('reason', i, ''));
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 	const body: IDataObject & { codeid: number } = { codeid, clear: true };
 	if (reason) body.reason = reason;
 	return async () => await changeAction.call(this, i, 'clear', body, options);

@@ -2,6 +2,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { INHIBITORS } from '../../helpers/action';
 import { parseConnections, parseDeviceId, parseDuration, parseInhibitor, parseReason } from '../../helpers/validation';
+import { getParameter } from '../../helpers/parameters';
 import { darktraceApiRequest } from '../../transport';
 import { durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Send } from '../node.type';
@@ -80,13 +81,13 @@ export const description = updateDisplayOptions(
 
 /** POST /antigena/manual. Never retried: a retry would create a second action. */
 export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
-	const did = parseDeviceId(this.getNodeParameter('did', i));
-	const inhibitor = parseInhibitor(this.getNodeParameter('inhibitor', i));
-	const duration = parseDuration(this.getNodeParameter('duration', i));
-	const rawConnections = this.getNodeParameter('connections.connection', i, []) as IDataObject[];
+	const did = parseDeviceId(getParameter.call(this, 'did', i));
+	const inhibitor = parseInhibitor(getParameter.call(this, 'inhibitor', i));
+	const duration = parseDuration(getParameter.call(this, 'duration', i));
+	const rawConnections = getParameter.call(this, 'connections.connection', i, []) as IDataObject[];
 	const connections = parseConnections(inhibitor, rawConnections);
-	const reason = parseReason(this.getNodeParameter('reason', i, ''));
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 
 	const body: IDataObject = { did, action: inhibitor, duration };
 	if (reason) body.reason = reason;

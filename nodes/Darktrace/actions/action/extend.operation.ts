@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { MAX_DURATION_SECONDS, parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
+import { getParameter } from '../../helpers/parameters';
 import { codeIdField, durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Send } from '../node.type';
 import { changeAction, getActionByCodeId } from './common';
@@ -44,11 +45,11 @@ export const description = updateDisplayOptions({ show: { resource: ['action'], 
  * total remaining time, not an increment; "Add Time" converts by reading the expiry first.
  */
 export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
-	const codeid = parseCodeId(this.getNodeParameter('codeId', i));
-	const mode = this.getNodeParameter('extendMode', i, 'setRemaining') as string;
-	const duration = parseDuration(this.getNodeParameter('duration', i));
-	const reason = parseReason(this.getNodeParameter('reason', i, ''));
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
+	const mode = getParameter.call(this, 'extendMode', i, 'setRemaining') as string;
+	const duration = parseDuration(getParameter.call(this, 'duration', i));
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 	if (mode !== 'setRemaining' && mode !== 'addTime') {
 		throw new NodeOperationError(this.getNode(), `Extend By "${mode}" is not an option`, {
 			itemIndex: i,

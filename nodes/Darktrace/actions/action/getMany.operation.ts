@@ -20,6 +20,7 @@ import {
 	parseScore,
 	parseTimeWindow,
 } from '../../helpers/validation';
+import { getParameter } from '../../helpers/parameters';
 import { darktraceApiRequest } from '../../transport';
 import {
 	endTimeField,
@@ -225,17 +226,17 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject) {
 
 /** GET /antigena: one item per action, whichever shape the appliance answers with. */
 export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
-	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+	const returnAll = getParameter.call(this, 'returnAll', i, false) as boolean;
 	const limit = returnAll
 		? Infinity
 		: parseInteger(
 				'Limit',
-				this.getNodeParameter('limit', i, 50),
+				getParameter.call(this, 'limit', i, 50),
 				'Give a positive whole number, or turn on Return All.',
 			);
-	const filters = this.getNodeParameter('filters', i, {}) as Filters;
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
-	const simple = this.getNodeParameter('simple', i, true) as boolean;
+	const filters = getParameter.call(this, 'filters', i, {}) as Filters;
+	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
+	const simple = getParameter.call(this, 'simple', i, true) as boolean;
 	const { qs, keep, raw } = buildGetManyQuery(filters, options);
 
 	return async () => {

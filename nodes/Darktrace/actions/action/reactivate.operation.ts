@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
+import { getParameter } from '../../helpers/parameters';
 import { codeIdField, durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Send } from '../node.type';
 import { changeAction } from './common';
@@ -19,10 +20,10 @@ export const description = updateDisplayOptions(
 
 /** Reactivates a cleared or expired action: POST /antigena {codeid, activate: true, duration, reason}. */
 export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
-	const codeid = parseCodeId(this.getNodeParameter('codeId', i));
-	const duration = parseDuration(this.getNodeParameter('duration', i));
-	const reason = parseReason(this.getNodeParameter('reason', i, ''));
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
+	const duration = parseDuration(getParameter.call(this, 'duration', i));
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 	const body: IDataObject & { codeid: number } = { codeid, activate: true, duration };
 	if (reason) body.reason = reason;
 	return async () => await changeAction.call(this, i, 'reactivate', body, options);

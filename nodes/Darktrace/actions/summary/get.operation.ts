@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { parseResponseData, parseTimeWindow } from '../../helpers/validation';
+import { getParameter } from '../../helpers/parameters';
 import { darktraceApiRequest } from '../../transport';
 import {
 	endTimeField,
@@ -32,7 +33,7 @@ export const description = updateDisplayOptions({ show: { resource: ['summary'],
 
 /** GET /antigena/summary: pending/active counts and the devices carrying them. */
 export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 	const window = parseTimeWindow(options.startTime, options.endTime);
 	const responseData = parseResponseData(options.responseData);
 	const qs: IDataObject = { ...window };
