@@ -72,8 +72,28 @@ function checkToken(field: string, label: string, value: unknown, secret: boolea
 	return value;
 }
 
+/**
+ * Each credential object's last parse, with the field values it was made from. n8n hands the same
+ * decrypted object to our transport (which validates it before sending) and to `authenticate`, so a
+ * request parses it once. Weak: an entry lives as long as n8n keeps the object.
+ */
+const parsedCredentials = new WeakMap<DarktraceCredentialData, { from: unknown[]; parsed: DarktraceCredentials }>();
+
+function fieldValues(data: DarktraceCredentialData): unknown[] {
+	return [data.url, data.publicToken, data.privateToken, data.ignoreSslIssues, data.dateFormat];
+}
+
 /** Validates the credential fields and returns them normalised; throws DarktraceCredentialError. */
 export function parseDarktraceCredentials(data: DarktraceCredentialData): DarktraceCredentials {
+	const from = fieldValues(data);
+	const cached = parsedCredentials.get(data);
+	if (cached && cached.from.every((value, i) => value === from[i])) return cached.parsed;
+	const parsed = parseUncached(data);
+	parsedCredentials.set(data, { from, parsed });
+	return parsed;
+}
+
+function parseUncached(data: DarktraceCredentialData): DarktraceCredentials {
 	const rawUrl = typeof data.url === 'string' ? data.url : '';
 	if (rawUrl.trim() === '') {
 		throw new DarktraceCredentialError(

@@ -193,4 +193,18 @@ describe('credential validation', () => {
 		expect(signed.skipSslCertificateValidation).toBe(false);
 		expect(signed.rejectUnauthorized).toBe(true);
 	});
+
+	test('parses a credential object once, and again when one of its fields changed', () => {
+		const data: Record<string, unknown> = { ...ok };
+		const first = parseDarktraceCredentials(data);
+		expect(parseDarktraceCredentials(data)).toBe(first);
+		expect(parseDarktraceCredentials({ ...ok })).not.toBe(first);
+
+		data.privateToken = 'a'.repeat(40);
+		expect(parseDarktraceCredentials(data).privateToken).toBe('a'.repeat(40));
+		data.ignoreSslIssues = true;
+		expect(parseDarktraceCredentials(data).ignoreSslIssues).toBe(true);
+		data.url = 'https://dt.example.com/antigena';
+		expect(() => parseDarktraceCredentials(data)).toThrow(/has a path/);
+	});
 });
