@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { mergeSharedParameters } from '../../helpers/description';
 import * as activate from './activate.operation';
 import * as clear from './clear.operation';
 import * as createManual from './createManual.operation';
@@ -10,7 +11,7 @@ import * as reactivate from './reactivate.operation';
 
 export { activate, clear, createManual, extend, get, getMany, reactivate };
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = mergeSharedParameters([
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -70,4 +71,4 @@ export const description: INodeProperties[] = [
 	...clear.description,
 	...reactivate.description,
 	...createManual.description,
-];
+]);
