@@ -1,4 +1,10 @@
-import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { getParameter } from '../helpers/parameters';
 import { InputError } from '../helpers/validation';
@@ -33,28 +39,34 @@ function itemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): N
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
-/** Runs `tasks` with at most `limit` in flight; results keep the tasks' order. Stops starting new
- * tasks after the first failure when `stopOnError`. */
-async function runPool<T>(
-	tasks: Array<() => Promise<T>>,
+/** Sends the items' requests, at most `limit` in flight; results keep the items' order. An entry that is
+ * already an error (invalid input, with "continue on fail") is its own result. Stops starting new sends
+ * after the first failure when `stopOnError`. */
+async function sendAll(
+	sends: Array<Send | NodeApiError | NodeOperationError>,
 	limit: number,
 	stopOnError: boolean,
-): Promise<Array<{ value?: T; error?: unknown; skipped?: boolean }>> {
-	const results: Array<{ value?: T; error?: unknown; skipped?: boolean }> = tasks.map(() => ({ skipped: true }));
+): Promise<Array<{ value?: IDataObject[]; error?: unknown; skipped?: boolean }>> {
+	const results: Array<{ value?: IDataObject[]; error?: unknown; skipped?: boolean }> = sends.map(() => ({
+		skipped: true,
+	}));
 	let next = 0;
 	let failed = false;
 	const worker = async () => {
-		while (next < tasks.length && !(stopOnError && failed)) {
+		while (next < sends.length && !(stopOnError && failed)) {
 			const index = next++;
+			const send = sends[index];
 			try {
-				results[index] = { value: await tasks[index]() };
+				if (typeof send !== 'function') throw send;
+				results[index] = { value: await send() };
 			} catch (error) {
 				results[index] = { error };
 				failed = true;
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+	if (limit === 1 || sends.length < 2) await worker();
+	else await Promise.all(Array.from({ length: Math.min(limit, sends.length) }, worker));
 	return results;
 }
 
@@ -96,14 +108,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		10,
 		Math.max(1, Math.floor(Number(getParameter.call(this, 'options.concurrency', 0, 1))) || 1),
 	);
-	const results = await runPool(
-		sends.map((send) => async () => {
-			if (typeof send !== 'function') throw send;
-			return await send();
-		}),
-		concurrency,
-		!continueOnFail,
-	);
+	const results = await sendAll(sends, concurrency, !continueOnFail);
 
 	const output: INodeExecutionData[] = [];
 	for (let i = 0; i < results.length; i++) {

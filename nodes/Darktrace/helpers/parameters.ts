@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeParameters } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 /** n8n's own test: a stored string that starts with "=" is an expression. */
 function hasExpression(value: unknown): boolean {
@@ -8,27 +8,14 @@ function hasExpression(value: unknown): boolean {
 	return false;
 }
 
-const storedParameters = new WeakMap<IExecuteFunctions, INodeParameters>();
-
 /**
- * An item's parameter, as `getNodeParameter(name, itemIndex, fallback)` returns it (`name` may be a
- * dotted path). A value stored without an expression is the value n8n would return: its expression
- * pass, data cleanup and schema check change nothing for it (none of our parameters has a
- * `validateType`), yet cost more than the request's signing. So such a value is read from one copy
- * of the node per execution; a value holding an expression (including `$fromAI` when the node runs
- * as a tool) goes through n8n.
+ * An item's parameter, as `getNodeParameter(name, itemIndex, fallback)` returns it. A value stored
+ * without an expression is that value: n8n's expression pass, data cleanup and schema check change
+ * nothing for it (none of our parameters has a `validateType`), yet cost more than signing the
+ * request (the first one of an execution also builds `$execution`). So the stored value is read
+ * (`rawExpressions`), and only a value holding an expression, `$fromAI` included, is resolved.
  */
 export function getParameter(this: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown): unknown {
-	let parameters = storedParameters.get(this);
-	if (parameters === undefined) {
-		parameters = this.getNode().parameters;
-		storedParameters.set(this, parameters);
-	}
-	let value: unknown = parameters;
-	for (const key of name.split('.')) {
-		value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-	}
-	if (value === undefined) value = fallback;
-	if (value === undefined || hasExpression(value)) return this.getNodeParameter(name, itemIndex, fallback);
-	return value;
+	const stored: unknown = this.getNodeParameter(name, itemIndex, fallback as undefined, { rawExpressions: true });
+	return hasExpression(stored) ? this.getNodeParameter(name, itemIndex, fallback as undefined) : stored;
 }

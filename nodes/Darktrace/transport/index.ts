@@ -210,7 +210,15 @@ export async function darktraceApiRequest(
 		}
 
 		const { statusCode, body, headers } = response;
-		if (statusCode >= 200 && statusCode < 300 && isJsonAnswer(body)) return { body, serverTime: serverTime(headers) };
+		if (statusCode >= 200 && statusCode < 300 && isJsonAnswer(body)) {
+			return {
+				body,
+				// Read only by the operations that judge action states.
+				get serverTime() {
+					return serverTime(headers);
+				},
+			};
+		}
 
 		if (isWrite && (statusCode >= 500 || (statusCode >= 200 && statusCode < 300))) {
 			// 5xx from a gateway, or a 2xx we cannot read: the appliance may have applied the write.
