@@ -118,14 +118,19 @@ function parseUncached(data: DarktraceCredentialData): DarktraceCredentials {
 				: `Write it as https://${rawUrl.replace(/\/+$/, '')}`,
 		);
 	}
-	if (!URL.canParse(rawUrl)) {
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(rawUrl);
+	} catch {
+		parsed = undefined;
+	}
+	if (parsed === undefined) {
 		throw new DarktraceCredentialError(
 			'url',
 			`The Darktrace credential's instance URL "${rawUrl}" is not a valid URL`,
 			'Enter the appliance address, e.g. https://darktrace.example.com',
 		);
 	}
-	const parsed = new URL(rawUrl);
 	if (parsed.search || parsed.hash || rawUrl.includes('?') || rawUrl.includes('#')) {
 		throw new DarktraceCredentialError(
 			'url',
