@@ -10,7 +10,7 @@ export type Send = () => Promise<IDataObject[]>;
  */
 export interface Operation {
 	description: INodeProperties[];
-	prepare(this: IExecuteFunctions, itemIndex: number): Promise<Send>;
+	prepare(this: IExecuteFunctions, itemIndex: number): Send;
 }
 
 export type DarktraceResource = 'action' | 'summary';

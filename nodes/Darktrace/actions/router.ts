@@ -96,7 +96,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const sends: Array<Send | NodeApiError | NodeOperationError> = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
-			sends.push(await operation.prepare.call(this, i));
+			sends.push(operation.prepare.call(this, i));
 		} catch (error) {
 			const nodeError = itemError(this, error, i);
 			if (!continueOnFail) throw nodeError;

@@ -62,19 +62,19 @@ export interface DarktraceRequest {
 	write?: { description: string; howToCheck: string };
 }
 
-/** The credential as n8n decrypted it, and validated: a bad field becomes a NodeOperationError before any request. */
-async function loadCredentials(
-	this: DarktraceContext,
+/** The credential as validated before anything is sent: a bad field is a NodeOperationError. */
+function validCredentials(
+	ctx: DarktraceContext,
+	data: ICredentialDataDecryptedObject,
 	itemIndex: number,
-): Promise<{ data: ICredentialDataDecryptedObject; parsed: DarktraceCredentials }> {
-	const data = await this.getCredentials(CREDENTIAL_TYPE);
+): DarktraceCredentials {
 	try {
-		return { data, parsed: parseDarktraceCredentials(data as DarktraceCredentialData) };
+		return parseDarktraceCredentials(data as DarktraceCredentialData);
 	} catch (error) {
 		if (error instanceof DarktraceCredentialError) {
-			throw new NodeOperationError(this.getNode(), error.problem, { itemIndex, description: error.fix });
+			throw new NodeOperationError(ctx.getNode(), error.problem, { itemIndex, description: error.fix });
 		}
-		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 	}
 }
 
@@ -169,7 +169,8 @@ export async function darktraceApiRequest(
 	request: DarktraceRequest,
 ): Promise<DarktraceResponse> {
 	const itemIndex = request.itemIndex ?? 0;
-	const { data, parsed: credentials } = await loadCredentials.call(this, itemIndex);
+	const data = await this.getCredentials(CREDENTIAL_TYPE);
+	const credentials = validCredentials(this, data, itemIndex);
 	// Handed to n8n so that it signs with these instead of fetching and decrypting the credential again.
 	const credentialsDecrypted = { id: '', name: CREDENTIAL_TYPE, type: CREDENTIAL_TYPE, data };
 	const isWrite = request.method !== 'GET';

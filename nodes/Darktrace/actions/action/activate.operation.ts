@@ -37,12 +37,12 @@ export const description = updateDisplayOptions(
 );
 
 /** Approves a pending action: POST /antigena {codeid, activate: true, reason, duration?}. */
-export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+export function prepare(this: IExecuteFunctions, i: number): Send {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
 	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 	const body: IDataObject & { codeid: number } = { codeid, activate: true };
 	if (reason) body.reason = reason;
 	if (options.duration !== undefined) body.duration = parseDuration(options.duration);
-	return async () => await changeAction.call(this, i, 'activate', body, options);
+	return () => changeAction.call(this, i, 'activate', body, options);
 }

@@ -22,11 +22,11 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['clear'] } }, properties);
 
 /** Clears an active, pending or expired action: POST /antigena {codeid, clear: true, reason}. */
-export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+export function prepare(this: IExecuteFunctions, i: number): Send {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
 	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 	const body: IDataObject & { codeid: number } = { codeid, clear: true };
 	if (reason) body.reason = reason;
-	return async () => await changeAction.call(this, i, 'clear', body, options);
+	return () => changeAction.call(this, i, 'clear', body, options);
 }

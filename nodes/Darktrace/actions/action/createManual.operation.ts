@@ -80,7 +80,7 @@ export const description = updateDisplayOptions(
 );
 
 /** POST /antigena/manual. Never retried: a retry would create a second action. */
-export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+export function prepare(this: IExecuteFunctions, i: number): Send {
 	const did = parseDeviceId(getParameter.call(this, 'did', i));
 	const inhibitor = parseInhibitor(getParameter.call(this, 'inhibitor', i));
 	const duration = parseDuration(getParameter.call(this, 'duration', i));

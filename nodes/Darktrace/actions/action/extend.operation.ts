@@ -44,7 +44,7 @@ export const description = updateDisplayOptions({ show: { resource: ['action'], 
  * Extends an active action: POST /antigena {codeid, duration, reason}. The API's `duration` is the new
  * total remaining time, not an increment; "Add Time" converts by reading the expiry first.
  */
-export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+export function prepare(this: IExecuteFunctions, i: number): Send {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const mode = getParameter.call(this, 'extendMode', i, 'setRemaining') as string;
 	const duration = parseDuration(getParameter.call(this, 'duration', i));

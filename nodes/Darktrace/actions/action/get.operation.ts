@@ -11,7 +11,7 @@ const properties: INodeProperties[] = [codeIdField, simplifyField, optionsCollec
 export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['get'] } }, properties);
 
 /** One action by code ID, with its history, cleared or not. */
-export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+export function prepare(this: IExecuteFunctions, i: number): Send {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const simple = getParameter.call(this, 'simple', i, true) as boolean;
 	const options = getParameter.call(this, 'options', i, {}) as IDataObject;

@@ -225,7 +225,7 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject) {
 }
 
 /** GET /antigena: one item per action, whichever shape the appliance answers with. */
-export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+export function prepare(this: IExecuteFunctions, i: number): Send {
 	const returnAll = getParameter.call(this, 'returnAll', i, false) as boolean;
 	const limit = returnAll
 		? Infinity

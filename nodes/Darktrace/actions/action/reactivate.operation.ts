@@ -19,12 +19,12 @@ export const description = updateDisplayOptions(
 );
 
 /** Reactivates a cleared or expired action: POST /antigena {codeid, activate: true, duration, reason}. */
-export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+export function prepare(this: IExecuteFunctions, i: number): Send {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const duration = parseDuration(getParameter.call(this, 'duration', i));
 	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
 	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 	const body: IDataObject & { codeid: number } = { codeid, activate: true, duration };
 	if (reason) body.reason = reason;
-	return async () => await changeAction.call(this, i, 'reactivate', body, options);
+	return () => changeAction.call(this, i, 'reactivate', body, options);
 }

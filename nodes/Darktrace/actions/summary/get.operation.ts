@@ -32,7 +32,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['summary'], operation: ['get'] } }, properties);
 
 /** GET /antigena/summary: pending/active counts and the devices carrying them. */
-export async function prepare(this: IExecuteFunctions, i: number): Promise<Send> {
+export function prepare(this: IExecuteFunctions, i: number): Send {
 	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 	const window = parseTimeWindow(options.startTime, options.endTime);
 	const responseData = parseResponseData(options.responseData);
