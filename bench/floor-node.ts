@@ -1,34 +1,45 @@
 /**
  * The n8n floor for one request: a bench-only node whose execute() is one call of n8n-core's
- * `this.helpers.httpRequest` with headers signed in advance. Run through the same harness
- * (test/harness executeNode) as our node, so both sides pay the same n8n context cost and the
- * difference is what our node adds: parameters, credential checks, signing, error handling.
+ * `this.helpers.httpRequest` per input item, with headers signed in advance. Run through the same
+ * harness (test/harness executeNode) as our node, so both sides pay the same n8n context cost and
+ * the difference is what our node adds: parameters, credential checks, signing, error handling.
+ * Given `properties` (our node's), it shows what n8n's handling of that parameter list costs alone.
  */
 import {
 	NodeConnectionTypes,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
+	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-export function httpRequestFloorNode(url: string, headers: Record<string, string>): INodeType {
+export function httpRequestFloorNode(
+	url: string,
+	headers: Record<string, string>,
+	properties: INodeProperties[] = [],
+): INodeType {
 	return {
 		description: {
 			displayName: 'Bench Floor',
 			name: 'benchFloor',
 			group: ['transform'],
 			version: 1,
-			description: 'One n8n httpRequest with precomputed headers',
+			description: 'One n8n httpRequest per item, with precomputed headers',
 			defaults: { name: 'Bench Floor' },
 			inputs: [NodeConnectionTypes.Main],
 			outputs: [NodeConnectionTypes.Main],
-			properties: [],
+			properties,
 		},
 		async execute(this: IExecuteFunctions) {
-			const body = (await this.helpers.httpRequest({ url, headers, json: true })) as IDataObject;
-			return [[{ json: body }]];
+			const output: INodeExecutionData[] = [];
+			for (let i = 0; i < this.getInputData().length; i++) {
+				const body = (await this.helpers.httpRequest({ url, headers, json: true })) as IDataObject;
+				output.push({ json: body, pairedItem: { item: i } });
+			}
+			return [output];
 		},
 	};
 }
