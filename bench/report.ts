@@ -107,7 +107,10 @@ export function renderTable(results: CaseResult[]): string {
 	const lines = ['| case | ours | floor | ratio | target | result |', '| --- | --- | --- | --- | --- | --- |'];
 	for (const r of results) {
 		const floor = r.floor ? `${format(r.floor)} (${r.floor.what})` : '—';
-		const ratio = r.ratio === null ? '—' : `${r.ratio.toFixed(2)} (${r.ratioMeaning})`;
+		// Two decimals, or three where two would print the target's own bound.
+		const digits =
+			r.ratio !== null && r.target?.of === 'ratio' && r.ratio.toFixed(2) === r.target.max.toFixed(2) ? 3 : 2;
+		const ratio = r.ratio === null ? '—' : `${r.ratio.toFixed(digits)} (${r.ratioMeaning})`;
 		const ours = format(r.ours);
 		lines.push(`| ${[r.label, ours, floor, ratio, r.target?.text ?? 'report', r.status].map(cell).join(' | ')} |`);
 	}
