@@ -245,7 +245,12 @@ export async function darktraceApiRequest(
 				}
 				throw classified(apiError(this, translateNetworkError(code, message, host, what), itemIndex), 'notSent');
 			}
-			if (code && RETRYABLE_CODES.includes(code) && !deadline.aborted && mayRetryRead(attempt, BACKOFF_MS[attempt - 1])) {
+			if (
+				code &&
+				RETRYABLE_CODES.includes(code) &&
+				!deadline.aborted &&
+				mayRetryRead(attempt, BACKOFF_MS[attempt - 1])
+			) {
 				await sleep(BACKOFF_MS[attempt - 1]);
 				continue;
 			}
@@ -278,7 +283,10 @@ export async function darktraceApiRequest(
 		}
 		if (RETRYABLE_STATUS.includes(statusCode)) {
 			const wait = retryAfterMs(headers, Date.now());
-			if ((wait === undefined || wait <= MAX_RETRY_AFTER_MS) && mayRetryRead(attempt, wait ?? BACKOFF_MS[attempt - 1])) {
+			if (
+				(wait === undefined || wait <= MAX_RETRY_AFTER_MS) &&
+				mayRetryRead(attempt, wait ?? BACKOFF_MS[attempt - 1])
+			) {
 				await sleep(wait ?? BACKOFF_MS[attempt - 1]);
 				continue;
 			}
