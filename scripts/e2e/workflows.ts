@@ -163,7 +163,7 @@ async function errorsContinueOnFail(ctx: E2eContext): Promise<void> {
 	assert.match(String(items[0].error), /-5/);
 	assert.match(String(items[1].error), /abc/);
 	assert.match(String(items[2].error), /999999/);
-	assert.match(String(items[2].description), /INPUT ERROR/);
+	assert.match(String(items[2].details), /INPUT ERROR/);
 
 	const [readOnly] = itemsOf(run, 'Approve with a read-only token');
 	assert.match(String(readOnly.error), /403/);
