@@ -133,7 +133,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-class SingleNodeTypes implements INodeTypes {
+export class SingleNodeTypes implements INodeTypes {
 	constructor(private readonly types: Record<string, INodeType>) {}
 
 	getByName(name: string): INodeType {

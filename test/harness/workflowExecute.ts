@@ -14,14 +14,20 @@ import {
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeType,
-	type INodeTypes,
 	type IRun,
 	type IWorkflowBase,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { DarktraceRespond } from '../../nodes/Darktrace/DarktraceRespond.node';
-import { additionalData, assertNoSecret, CREDENTIAL_TYPE, TestCredentialsHelper, type TestCredentials } from '.';
+import {
+	additionalData,
+	assertNoSecret,
+	CREDENTIAL_TYPE,
+	SingleNodeTypes,
+	TestCredentialsHelper,
+	type TestCredentials,
+} from '.';
 
 /** The start node: emits the items given in its `items` parameter (a JSON array). */
 class ItemsNode implements INodeType {
@@ -40,27 +46,6 @@ class ItemsNode implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = JSON.parse(this.getNodeParameter('items', 0) as string) as IDataObject[];
 		return [items.map((json) => ({ json }))];
-	}
-}
-
-class Types implements INodeTypes {
-	private readonly types: Record<string, INodeType> = {
-		'test.items': new ItemsNode(),
-		'test.darktraceRespond': new DarktraceRespond(),
-	};
-
-	getByName(name: string): INodeType {
-		return this.getByNameAndVersion(name);
-	}
-
-	getByNameAndVersion(name: string): INodeType {
-		const type = this.types[name];
-		if (!type) throw new Error(`Unknown node type ${name}`);
-		return type;
-	}
-
-	getKnownTypes(): IDataObject {
-		return {};
 	}
 }
 
@@ -132,7 +117,10 @@ export async function runInWorkflowExecute(options: {
 		nodes: workflowData.nodes,
 		connections: workflowData.connections,
 		active: false,
-		nodeTypes: new Types(),
+		nodeTypes: new SingleNodeTypes({
+			'test.items': new ItemsNode(),
+			'test.darktraceRespond': new DarktraceRespond(),
+		}),
 	});
 	const helper = new TestCredentialsHelper(options.credentials);
 	const data = additionalData(helper);
