@@ -163,6 +163,8 @@ export interface RecordedRequest {
 	isWrite: boolean;
 	/** Real (wall-clock) arrival time in epoch ms. */
 	time: number;
+	/** Strict mode only: why the request was refused although an appliance would (or might) take it. */
+	lint?: string;
 }
 
 /** A model as a breach describes it (`model.then` / `model.now`, or flat under `model` on older appliances). */

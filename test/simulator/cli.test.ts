@@ -21,7 +21,7 @@ function startCli(args: string[]): Cli {
 	return { child, stdout: () => out, exited };
 }
 
-async function waitFor(cli: Cli, pattern: RegExp, timeoutMs = 15000): Promise<string> {
+async function waitFor(cli: Cli, pattern: RegExp, timeoutMs = 25000): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	while (!pattern.test(cli.stdout())) {
 		if (Date.now() > deadline || cli.child.exitCode !== null)
