@@ -156,7 +156,7 @@ export interface RecordedRequest {
 	body: string;
 	/** The public token (`DTAPI-Token` header), if one was sent. */
 	token?: string;
-	/** The status answered; 0 when the connection was reset. */
+	/** The status answered; 0 when none was sent (a reset, or the client left during a delay). */
 	status: number;
 	authOk: boolean;
 	/** True when the request changed the simulator's state. */

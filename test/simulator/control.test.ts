@@ -44,6 +44,25 @@ describe('control server', () => {
 		expect((await control(sim, 'GET', '/state')).json.auditMode).toBe(true);
 	});
 
+	it('POST /strict switches request linting', async () => {
+		await control(sim, 'POST', '/strict', { on: false });
+		expect((await get(sim, '/antigena?verbose=1')).status).toBe(200);
+		expect((await control(sim, 'GET', '/state')).json.strict).toBe(false);
+		await control(sim, 'POST', '/strict', { on: true });
+		expect((await get(sim, '/antigena?verbose=1')).status).toBe(400);
+		expect(sim.requests().at(-1)?.lint).toBe('Unknown parameter verbose');
+		expect((await control(sim, 'POST', '/strict', { on: 'yes' })).status).toBe(400);
+	});
+
+	it('GET /breaches and POST /breaches/style', async () => {
+		const res = await control(sim, 'GET', '/breaches');
+		expect(res.json).toEqual(sim.breaches());
+		const { pbid } = sim.breaches().find((b) => !b.asList)!;
+		await control(sim, 'POST', '/breaches/style', { form: 'list' });
+		expect((await get(sim, `/modelbreaches?pbid=${pbid}`)).json).toHaveLength(1);
+		expect((await control(sim, 'POST', '/breaches/style', { form: 'tuple' })).status).toBe(400);
+	});
+
 	it('POST /faults and DELETE /faults', async () => {
 		expect((await control(sim, 'POST', '/faults', { kind: 'status', status: 503, path: '/antigena' })).status).toBe(
 			200,
