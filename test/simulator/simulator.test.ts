@@ -162,6 +162,26 @@ describe('programmatic API', () => {
 	});
 });
 
+describe('the README example (simulator/README.md, Programmatic use)', () => {
+	it('runs as written', async () => {
+		const sim = await startSimulator({ seed: 'realistic', controlPort: 0 });
+		try {
+			const { public: pub, private: priv } = sim.token('respond');
+			expect([pub, priv]).toEqual([expect.stringMatching(/^[a-z0-9]{40}$/), expect.stringMatching(/^[a-z0-9]{40}$/)]);
+			const { codeid } = sim.createPendingAction({ did: 101, expires: sim.now() + 10 * 60_000 });
+			expect(sim.action(codeid)!.expires > sim.now()).toBe(true);
+			sim.advance(11 * 60_000);
+			expect(sim.action(codeid)!.expires < sim.now()).toBe(true);
+			sim.injectFault({ kind: 'status-after-write', status: 502, method: 'POST', path: '/antigena/manual', times: 1 });
+			sim.injectFault({ kind: 'latency', delayMs: 5_000, afterWrite: true, method: 'POST', times: 1 });
+			sim.injectFault({ kind: 'slow-body', intervalMs: 150, path: '/antigena' });
+			expect(sim.requests()).toEqual([]);
+		} finally {
+			await sim.stop();
+		}
+	});
+});
+
 describe('https', () => {
 	const sim = useSimulator({ https: true });
 
