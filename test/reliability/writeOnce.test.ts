@@ -23,6 +23,13 @@ beforeEach(() => {
 });
 
 const REASON = 'write-once check';
+
+/** Waits until the simulator holds no delayed answer: a request the node gave up on is recorded when
+ * the simulator sees the connection close. */
+async function settled(): Promise<void> {
+	for (let i = 0; i < 100 && sim.activeTimers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+	await new Promise((r) => setTimeout(r, 20));
+}
 const posts = () => sim.requests().filter((r) => r.method === 'POST');
 
 /** A port nothing listens on: connections to it are refused. */
@@ -104,6 +111,12 @@ const CASES: WriteCase[] = [
 /** Faults that hide the outcome of a write the appliance applied. */
 const HIDDEN_OUTCOMES: Array<{ name: string; fault: FaultSpec; timeout?: number }> = [
 	{ name: '502 after applying', fault: { kind: 'status-after-write', status: 502, method: 'POST' } },
+	{ name: 'reset after applying', fault: { kind: 'reset', afterWrite: true, method: 'POST' } },
+	{
+		name: 'timeout after applying',
+		fault: { kind: 'latency', delayMs: 2500, afterWrite: true, method: 'POST' },
+		timeout: 1,
+	},
 ];
 
 const SETTINGS: Array<{ name: string; settings: NodeSettings }> = [
@@ -150,6 +163,7 @@ describe.each(CASES)('$name', (writeCase) => {
 					items,
 					settings,
 				});
+				await settled();
 				const want = expected(settings, concurrency);
 				expect(posts()).toHaveLength(want.sent);
 				expect(writeCase.effects(items)).toBe(want.sent);
