@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { INHIBITORS } from '../../helpers/action';
 import { parseConnections, parseDeviceId, parseDuration, parseInhibitor, parseReason } from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
+import { getParameter, runsAsTool } from '../../helpers/parameters';
 import { darktraceApiRequest } from '../../transport';
 import { durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Send } from '../node.type';
@@ -86,7 +86,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 	const duration = parseDuration(getParameter.call(this, 'duration', i));
 	const rawConnections = getParameter.call(this, 'connections.connection', i, []) as IDataObject[];
 	const connections = parseConnections(inhibitor, rawConnections);
-	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''), runsAsTool(this));
 	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 
 	const body: IDataObject = { did, action: inhibitor, duration };

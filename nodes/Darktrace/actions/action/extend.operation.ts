@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { MAX_DURATION_SECONDS, parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
+import { getParameter, runsAsTool } from '../../helpers/parameters';
 import { codeIdField, durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Send } from '../node.type';
 import { changeAction, getActionByCodeId } from './common';
@@ -48,7 +48,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const mode = getParameter.call(this, 'extendMode', i, 'setRemaining') as string;
 	const duration = parseDuration(getParameter.call(this, 'duration', i));
-	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''), runsAsTool(this));
 	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
 	if (mode !== 'setRemaining' && mode !== 'addTime') {
 		throw new NodeOperationError(this.getNode(), `Extend By "${mode}" is not an option`, {
