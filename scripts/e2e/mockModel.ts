@@ -194,6 +194,15 @@ export function actionsIn(text: string): Array<{ codeid: number; score: number; 
 	return found;
 }
 
+/**
+ * A tool call's arguments as the tool's schema wants them: behind n8n's human review a tool takes
+ * `{toolParameters: <its own arguments>, hitlParameters: {...}}`.
+ */
+export function argsFor(tool: ChatTool, args: Record<string, unknown>): Record<string, unknown> {
+	const properties = (tool.function.parameters as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+	return 'toolParameters' in properties ? { toolParameters: args, hitlParameters: {} } : args;
+}
+
 /** The code ID the scripted model first sends by mistake (the node must refuse it before any request). */
 export const INVALID_CODE_ID = -1;
 
@@ -212,7 +221,7 @@ export function approveRiskiestScript(withMistake = true): Script {
 		const results = toolResults(request);
 		const list = findTool(request, 'list pending');
 		const activate = findTool(request, 'activate');
-		if (results.length === 0) return { toolCalls: [{ name: list.function.name, args: { minScore: 0 } }] };
+		if (results.length === 0) return { toolCalls: [{ name: list.function.name, args: argsFor(list, { minScore: 0 }) }] };
 		const pending = actionsIn(results[0].content);
 		if (pending.length === 0) return { content: 'No action is awaiting approval.' };
 		const riskiest = pending.reduce((best, a) => (a.score > best.score ? a : best));
@@ -220,10 +229,10 @@ export function approveRiskiestScript(withMistake = true): Script {
 		if (results.length > 1 && /rejected/i.test(last)) return { content: `The reviewer declined activating action ${riskiest.codeid}.` };
 		const attempts = results.length - 1;
 		if (attempts === 0 && withMistake) {
-			return { toolCalls: [{ name: activate.function.name, args: { codeid: INVALID_CODE_ID, reason: agentReason(riskiest) } }] };
+			return { toolCalls: [{ name: activate.function.name, args: argsFor(activate, { codeid: INVALID_CODE_ID, reason: agentReason(riskiest) }) }] };
 		}
 		if (attempts < (withMistake ? 2 : 1)) {
-			return { toolCalls: [{ name: activate.function.name, args: { codeid: riskiest.codeid, reason: agentReason(riskiest) } }] };
+			return { toolCalls: [{ name: activate.function.name, args: argsFor(activate, { codeid: riskiest.codeid, reason: agentReason(riskiest) }) }] };
 		}
 		return { content: `Activated action ${riskiest.codeid}.` };
 	};
