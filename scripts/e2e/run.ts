@@ -24,6 +24,7 @@ import { agentReviewTests, agentTests } from './agent';
 import { approvalTests } from './approval';
 import { credentialTestFixtures, serverTests, WRONG_PRIVATE_TOKEN } from './server';
 import { workflowTests } from './workflows';
+import { writeOnceTests } from './writeOnce';
 
 const verbose = process.env.E2E_VERBOSE === '1';
 const printed: string[] = [];
@@ -89,6 +90,7 @@ async function runAgainst(version: string, suite: Suite, tarball: string): Promi
 		const hasTrigger = packageNodeNames().includes('DarktraceRespondTrigger');
 		if (!session.examples.some((e) => e.workflow.id === WORKFLOWS.trigger)) throw new Error('The trigger example is missing');
 		await serverTests(ctx, hasTrigger);
+		if (session.n8n.running) await writeOnceTests(ctx);
 		if (session.n8n.running) await approvalTests(ctx);
 		else suite.fail('7. approval examples', 'n8n is not running');
 		await agentTests(ctx);

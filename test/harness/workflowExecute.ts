@@ -6,6 +6,7 @@
  */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
+	LoggerProxy,
 	Workflow,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -79,6 +80,10 @@ export interface WorkflowRun {
 }
 
 let executions = 0;
+
+/** n8n logs each node error it catches; the tests assert on them instead. */
+const quiet = () => {};
+LoggerProxy.init({ error: quiet, warn: quiet, info: quiet, debug: quiet });
 
 /** Runs items → RESPOND node in WorkflowExecute; each call is a new execution (its own ID). */
 export async function runInWorkflowExecute(options: {

@@ -152,7 +152,7 @@ function expected(settings: NodeSettings, concurrency: number): { sent: number; 
 
 describe.each(CASES)('$name', (writeCase) => {
 	describe.each(HIDDEN_OUTCOMES)('$name', ({ fault, timeout }) => {
-		test.each(SETTINGS.flatMap((s) => [1, 2].map((concurrency) => ({ ...s, concurrency }))))(
+		test.each(SETTINGS.flatMap((s) => [1, 3].map((concurrency) => ({ ...s, concurrency }))))(
 			'$name, $concurrency in flight: each item sent at most once, outcome settled by the appliance',
 			async ({ settings, concurrency }) => {
 				const { items, parameters } = writeCase.setup();
