@@ -12,9 +12,8 @@
  */
 import { startSimulator, type RecordedRequest, type Simulator } from '../simulator';
 import { agentUnsupported } from './e2e/agent';
-import { decodedBody, startMockMail } from './e2e/mockMail';
 import { startMockModel, approveRiskiestScript } from './e2e/mockModel';
-import { WORKFLOWS, isManual, mailCredential, modelCredential } from './lib/examples';
+import { WORKFLOWS, isManual, modelCredential } from './lib/examples';
 import { executionRun } from './lib/n8n';
 import { preferredPort } from './lib/ports';
 import { buildAndPack, DEFAULT_N8N_VERSION, ensureRuntime } from './lib/runtime';
@@ -102,8 +101,7 @@ ${manual.join('\n')}
   active: "Darktrace: on new pending actions (trigger)" (polls every minute)
   approval loop: activate "ask a person to approve each new pending action (form)" and its companion
     "close the approval request", create a pending action (below), open the execution's approvalFormUrl
-  AI agent: "an AI agent approves the riskiest pending action" talks to a scripted model on ${modelUrl};
-    in "… a person reviews the activation by e-mail", the review e-mail's links are printed here
+  AI agent: "an AI agent approves the riskiest pending action" talks to a scripted model on ${modelUrl}
 
 Create a pending action for the trigger to pick up:
   curl -X POST ${sim.controlUrl}/actions/pending -H 'content-type: application/json' -d '{"did":101,"score":0.9}'
@@ -152,25 +150,16 @@ async function main(): Promise<number> {
 	step(`Darktrace simulator on ${sim.url} (${sim.actions().length} actions, ${sim.devices().length} devices)`);
 	// The AI agent example's "OpenAI-compatible model" credential points at a scripted local model.
 	const model = await startMockModel(approveRiskiestScript());
-	// The human-review example's e-mail goes to a local mail server; its Approve/Decline links are printed.
-	const mail = await startMockMail((m) => {
-		const links = [...decodedBody(m).matchAll(/href="([^"]*approved=[^"]*)"/g)].map((l) => `    ${l[1]}`);
-		console.log(`▸ Review e-mail to ${m.to.join(', ')}; open a link to answer:\n${links.join('\n')}`);
-	});
 	let session: Session | undefined;
 	try {
 		step('Installing the packed package in a fresh n8n user folder; importing the credentials and the examples');
-		session = await createSession({ runtime, tarball, sim, port: await preferredPort(options.n8nPort), extraCredentials: [modelCredential(model.url), mailCredential(mail.host, mail.port)] });
+		session = await createSession({ runtime, tarball, sim, port: await preferredPort(options.n8nPort), extraCredentials: [modelCredential(model.url)] });
 		const unsupported = agentUnsupported(runtime);
 		if (unsupported) {
 			step(`Leaving out the AI agent examples: ${unsupported}`);
-			session.examples = session.examples.filter((e) => e.workflow.id !== WORKFLOWS.agent && e.workflow.id !== WORKFLOWS.agentReview);
+			session.examples = session.examples.filter((e) => e.workflow.id !== WORKFLOWS.agent);
 		}
-		if (options.headless) {
-			// The human-review example waits for a person: it runs in the interactive demo only.
-			session.examples = session.examples.filter((e) => e.workflow.id !== WORKFLOWS.agentReview);
-			return await headless(session);
-		}
+		if (options.headless) return await headless(session);
 		process.off('SIGINT', early);
 		process.off('SIGTERM', early);
 		return await interactive(session, sim, model.url);
@@ -179,7 +168,6 @@ async function main(): Promise<number> {
 		await session?.n8n.dispose();
 		await sim.stop();
 		await model.stop();
-		await mail.stop();
 	}
 }
 

@@ -20,7 +20,7 @@ import { buildAndPack, DEFAULT_N8N_VERSION, ensureRuntime, packageNodeNames } fr
 import { createSession, type Session } from '../lib/session';
 import type { E2eContext } from './context';
 import { seconds, Suite } from './harness';
-import { agentReviewTests, agentTests } from './agent';
+import { agentTests } from './agent';
 import { approvalTests } from './approval';
 import { credentialTestFixtures, serverTests, WRONG_PRIVATE_TOKEN } from './server';
 import { workflowTests } from './workflows';
@@ -94,8 +94,6 @@ async function runAgainst(version: string, suite: Suite, tarball: string): Promi
 		if (session.n8n.running) await approvalTests(ctx);
 		else suite.fail('7. approval examples', 'n8n is not running');
 		await agentTests(ctx);
-		if (session.n8n.running) await agentReviewTests(ctx);
-		else suite.fail('8. AI agent with human review', 'n8n is not running');
 		await session.n8n.stop();
 		await secretsTest(suite, session);
 	} finally {
