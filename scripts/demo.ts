@@ -11,7 +11,9 @@
  * --n8n-version <v> (default 2.40.7).
  */
 import { startSimulator, type RecordedRequest, type Simulator } from '../simulator';
-import { WORKFLOWS, isManual } from './lib/examples';
+import { agentUnsupported } from './e2e/agent';
+import { startMockModel, approveRiskiestScript } from './e2e/mockModel';
+import { WORKFLOWS, isManual, modelCredential } from './lib/examples';
 import { executionRun } from './lib/n8n';
 import { preferredPort } from './lib/ports';
 import { buildAndPack, DEFAULT_N8N_VERSION, ensureRuntime } from './lib/runtime';
@@ -83,7 +85,7 @@ async function headless(session: Session): Promise<number> {
 	return failed.length === 0 ? 0 : 1;
 }
 
-async function interactive(session: Session, sim: Simulator): Promise<number> {
+async function interactive(session: Session, sim: Simulator, modelUrl: string): Promise<number> {
 	const { n8n } = session;
 	step('Starting n8n with the trigger workflow active');
 	await n8n.activateOffline(WORKFLOWS.trigger);
@@ -97,6 +99,9 @@ n8n is ready: ${n8n.baseUrl}
   example workflows (open one, then "Execute workflow"):
 ${manual.join('\n')}
   active: "Darktrace: on new pending actions (trigger)" (polls every minute)
+  approval loop: activate "ask a person to approve each new pending action (form)" and its companion
+    "close the approval request", create a pending action (below), open the execution's approvalFormUrl
+  AI agent: "an AI agent approves the riskiest pending action" talks to a scripted model on ${modelUrl}
 
 Create a pending action for the trigger to pick up:
   curl -X POST ${sim.controlUrl}/actions/pending -H 'content-type: application/json' -d '{"did":101,"score":0.9}'
@@ -143,18 +148,26 @@ async function main(): Promise<number> {
 		onRequest: options.headless ? undefined : (r) => console.log(requestLine(r)),
 	});
 	step(`Darktrace simulator on ${sim.url} (${sim.actions().length} actions, ${sim.devices().length} devices)`);
+	// The AI agent example's "OpenAI-compatible model" credential points at a scripted local model.
+	const model = await startMockModel(approveRiskiestScript());
 	let session: Session | undefined;
 	try {
-		step('Installing the packed package in a fresh n8n user folder; importing the credential and the examples');
-		session = await createSession({ runtime, tarball, sim, port: await preferredPort(options.n8nPort) });
+		step('Installing the packed package in a fresh n8n user folder; importing the credentials and the examples');
+		session = await createSession({ runtime, tarball, sim, port: await preferredPort(options.n8nPort), extraCredentials: [modelCredential(model.url)] });
+		const unsupported = agentUnsupported(runtime);
+		if (unsupported) {
+			step(`Leaving out the AI agent examples: ${unsupported}`);
+			session.examples = session.examples.filter((e) => e.workflow.id !== WORKFLOWS.agent);
+		}
 		if (options.headless) return await headless(session);
 		process.off('SIGINT', early);
 		process.off('SIGTERM', early);
-		return await interactive(session, sim);
+		return await interactive(session, sim, model.url);
 	} finally {
 		step('Stopping n8n and the simulator');
 		await session?.n8n.dispose();
 		await sim.stop();
+		await model.stop();
 	}
 }
 

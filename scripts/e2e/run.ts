@@ -21,6 +21,8 @@ import { buildAndPack, DEFAULT_N8N_VERSION, ensureRuntime, packageNodeNames } fr
 import { createSession, type Session } from '../lib/session';
 import type { E2eContext } from './context';
 import { seconds, Suite } from './harness';
+import { agentTests } from './agent';
+import { approvalTests } from './approval';
 import { credentialTestFixtures, serverTests, WRONG_PRIVATE_TOKEN } from './server';
 import { workflowTests } from './workflows';
 import { writeOnceTests } from './writeOnce';
@@ -90,6 +92,9 @@ async function runAgainst(version: string, suite: Suite, tarball: string): Promi
 		if (!session.examples.some((e) => e.workflow.id === WORKFLOWS.trigger)) throw new Error('The trigger example is missing');
 		await serverTests(ctx, hasTrigger);
 		if (session.n8n.running) await writeOnceTests(ctx);
+		if (session.n8n.running) await approvalTests(ctx);
+		else suite.fail('7. approval examples', 'n8n is not running');
+		await agentTests(ctx);
 		await session.n8n.stop();
 		await secretsTest(suite, session);
 	} finally {

@@ -16,6 +16,8 @@ export const EXAMPLE_APPLIANCE_URL = 'http://127.0.0.1:4747';
 export const CREDENTIALS = {
 	respond: { id: 'DtSimRespond0001', name: 'Darktrace simulator' },
 	readonly: { id: 'DtSimReadonly001', name: 'Darktrace simulator (read-only token)' },
+	/** The AI agent example's chat model (OpenAI API or any OpenAI-compatible server). */
+	model: { id: 'DtModelOpenAi001', name: 'OpenAI-compatible model' },
 } as const;
 
 /** Example workflow ids, by role. */
@@ -26,6 +28,10 @@ export const WORKFLOWS = {
 	errors: 'DtExample04Error',
 	httpRequest: 'DtExample05Http0',
 	trigger: 'DtExample06Trigr',
+	/** Ask a person to approve each new pending action (n8n form), and its companion on cleared/expired. */
+	approval: 'DtExample07Apprv',
+	approvalClosed: 'DtExample07Close',
+	agent: 'DtExample08Agent',
 } as const;
 
 export interface TokenPair {
@@ -51,6 +57,16 @@ export function darktraceCredential(
 /** The credentials every example needs, for the simulator at `url`. */
 export function exampleCredentials(url: string, tokens: { respond: TokenPair; readonly: TokenPair }): CredentialFixture[] {
 	return [darktraceCredential(CREDENTIALS.respond, url, tokens.respond), darktraceCredential(CREDENTIALS.readonly, url, tokens.readonly)];
+}
+
+/** The chat model credential of the AI agent example, pointed at an OpenAI-compatible `baseUrl` (ending in /v1). */
+export function modelCredential(baseUrl: string): CredentialFixture {
+	return {
+		...CREDENTIALS.model,
+		type: 'openAiApi',
+		// A local scripted model checks no key; n8n's credential requires one.
+		data: { apiKey: 'sk-local-scripted-model', url: baseUrl },
+	};
 }
 
 export interface ExampleFile {

@@ -282,7 +282,7 @@ describe('failed polls', () => {
 			(e: Error & { description?: string }) => e,
 		);
 		expect(error?.constructor.name).toBe('NodeOperationError');
-		expect(error?.message).toBe('Device IDs "abc" is not a whole number');
+		expect(error?.message).toBe('Device IDs "abc" is not a whole number: give whole numbers separated by commas');
 		expect(error?.description).toMatch(/whole numbers separated by commas/);
 		expect(sim.requests()).toHaveLength(0);
 	});

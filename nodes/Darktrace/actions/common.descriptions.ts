@@ -14,7 +14,7 @@ export const codeIdField: INodeProperties = {
 	default: 0,
 	required: true,
 	placeholder: 'e.g. 10170',
-	description: 'The RESPOND action\'s "codeid", as output by Get Many or the trigger',
+	description: 'The RESPOND action\'s "codeid", as output by Get Many, Get or the trigger',
 };
 
 export const reasonField: INodeProperties = {
@@ -24,7 +24,7 @@ export const reasonField: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. Approved in ticket SOC-1234',
 	description:
-		'Recorded in the action\'s history with the token\'s user. Required by appliances with "Audit Antigena" on: they reject writes without a reason.',
+		'Recorded in the action\'s history with the token\'s user. Required by appliances with "Audit Antigena" on (they reject writes without a reason), and when the node is an AI agent\'s tool: use {{ $fromAI(\'reason\') }} to let the model say why.',
 };
 
 export function durationField(description: string, required = true): INodeProperties {

@@ -79,14 +79,17 @@ export function translateAnswer(answer: ApplianceAnswer, what: string, now = Dat
 		const audit = /reason/i.test(reason)
 			? ' The appliance has "Audit Antigena" on: every RESPOND write needs a Reason.'
 			: '';
+		// The key of the fix is in the message: an AI agent using the node as a tool reads only the message.
 		return {
-			message: `Darktrace rejected ${what}: ${reason}`,
+			message: audit
+				? `Darktrace rejected ${what}: ${reason} (this appliance requires a Reason on every RESPOND write)`
+				: `Darktrace rejected ${what}: ${reason} (check the parameters, and an action's current state with Get)`,
 			description: `The appliance answered HTTP 400 (INPUT ERROR).${audit} Check the parameters; for an action, Get it first to see its current state.`,
 		};
 	}
 	if (statusCode === 401 || statusCode === 403) {
 		return {
-			message: `The Darktrace token is not allowed to ${what} (HTTP ${statusCode})`,
+			message: `The Darktrace token is not allowed to ${what} (HTTP ${statusCode}): its user lacks a permission on the appliance`,
 			description: `Give the token's user the ${PERMISSIONS} permissions on the appliance${error ? ` (appliance said: ${error})` : ''}. Without "Unrestricted Devices" data comes back anonymised.`,
 		};
 	}
@@ -101,14 +104,14 @@ export function translateAnswer(answer: ApplianceAnswer, what: string, now = Dat
 	}
 	if (statusCode === 404) {
 		return {
-			message: `The Darktrace appliance has no ${what} endpoint (HTTP 404)`,
+			message: `The Darktrace appliance has no ${what} endpoint (HTTP 404): check the instance URL in the credential`,
 			description:
 				'Check the instance URL in the credential (the Threat Visualizer address, without a path). RESPOND writes need Threat Visualizer 6.0.16 or later.',
 		};
 	}
 	if (statusCode === 429) {
 		return {
-			message: `The Darktrace appliance is rate limiting requests (HTTP 429) for ${what}`,
+			message: `The Darktrace appliance is rate limiting requests (HTTP 429) for ${what}: wait, then try again`,
 			description: 'Wait and run again, or lower "Max Requests in Flight".',
 		};
 	}

@@ -19,3 +19,8 @@ export function getParameter(this: IExecuteFunctions, name: string, itemIndex: n
 	const stored: unknown = this.getNodeParameter(name, itemIndex, fallback as undefined, { rawExpressions: true });
 	return hasExpression(stored) ? this.getNodeParameter(name, itemIndex, fallback as undefined) : stored;
 }
+
+/** Whether the node runs as an AI agent's tool: n8n gives a node's tool variant the type "<name>Tool". */
+export function runsAsTool(ctx: IExecuteFunctions): boolean {
+	return ctx.getNode().type.endsWith('Tool');
+}

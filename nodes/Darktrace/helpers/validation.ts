@@ -11,9 +11,16 @@ export class InputError extends Error {
 		readonly fix: string,
 		problem = 'is not valid',
 	) {
-		super(`${field} ${show(value)} ${problem}`);
+		// The fix's key part goes in the message too: an AI agent using the node as a tool reads only the message.
+		super(`${field} ${show(value)} ${problem}: ${keyPart(fix)}`);
 		this.name = 'InputError';
 	}
+}
+
+/** A fix hint's first clause, without its example ("…, e.g. {{ $json.codeid }}."), starting lower case. */
+export function keyPart(fix: string): string {
+	const clause = fix.split(/,? e\.g\.|(?<!e\.g)\. |; /)[0].replace(/[.;,:]+$/, '').trim();
+	return /^[A-Z][a-z]/.test(clause) ? clause.charAt(0).toLowerCase() + clause.slice(1) : clause;
 }
 
 function show(value: unknown): string {
@@ -56,7 +63,7 @@ export function parseCodeId(value: unknown): number {
 	return parseInteger(
 		'Code ID',
 		value,
-		'Use the action\'s "codeid" (a positive whole number), e.g. {{ $json.codeid }}.',
+		'Use the "codeid" of the action (a positive whole number) as listed by Get Many or the trigger, e.g. {{ $json.codeid }}.',
 	);
 }
 
@@ -74,7 +81,19 @@ export function parseDuration(value: unknown, field = 'Duration (Seconds)'): num
 	);
 }
 
-export function parseReason(value: unknown): string {
+/**
+ * The Reason of a write. `asTool`: the node runs as an AI agent's tool, where a write must say why (it
+ * changes network enforcement on the model's decision), so an empty Reason is refused.
+ */
+export function parseReason(value: unknown, asTool = false): string {
+	if ((value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) && asTool) {
+		throw new InputError(
+			'Reason',
+			value,
+			"Set Reason to {{ $fromAI('reason', 'Why this change is needed', 'string') }} so the model states why, or type one. A RESPOND write changes network enforcement and is recorded in the action's history.",
+			'is empty, and a write used as an AI tool needs one',
+		);
+	}
 	if (value === undefined || value === null) return '';
 	if (typeof value !== 'string') {
 		throw new InputError(

@@ -22,44 +22,48 @@ export const description: INodeProperties[] = mergeSharedParameters([
 			{
 				name: 'Activate',
 				value: 'activate',
-				description: 'Approve a pending action so RESPOND enforces it',
-				action: 'Activate a pending action',
+				description:
+					'Approve a pending action by its "codeid" (from Get Many or the trigger): RESPOND enforces it on the network at once',
+				action: 'Activate a pending action to enforce it',
 			},
 			{
 				name: 'Clear',
 				value: 'clear',
-				description: 'Clear an active, pending or expired action',
-				action: 'Clear an action',
+				description:
+					'Stop an action by its "codeid": active, pending or expired. Clearing a pending action declines it.',
+				action: 'Clear an action to end its enforcement',
 			},
 			{
 				name: 'Create Manual Action',
 				value: 'createManual',
-				description: 'Start a new RESPOND action on a device (quarantine, block connections…)',
-				action: 'Create a manual action',
+				description:
+					'Start a new RESPOND action on a device ("did"), enforced at once: quarantine, block connections…',
+				action: 'Create a manual action enforced at once',
 			},
 			{
 				name: 'Extend',
 				value: 'extend',
-				description: 'Change how long an active action stays in force',
-				action: 'Extend an active action',
+				description: 'Change how long an active action ("codeid") stays in force on the network',
+				action: 'Extend the enforcement of an active action',
 			},
 			{
 				name: 'Get',
 				value: 'get',
-				description: 'Get one action by code ID, with its history',
-				action: 'Get an action',
+				description: 'Get one action by its "codeid": state, score, device and history (who did what, and why)',
+				action: 'Get an action by codeid with its history',
 			},
 			{
 				name: 'Get Many',
 				value: 'getMany',
-				description: 'List actions, e.g. those awaiting confirmation',
-				action: 'Get many actions',
+				description:
+					'List RESPOND actions (network enforcements Darktrace proposes or applies), e.g. those awaiting confirmation. Each has the "codeid" the other operations take, its state, score and device.',
+				action: 'List actions with their codeid and score',
 			},
 			{
 				name: 'Reactivate',
 				value: 'reactivate',
-				description: 'Put a cleared or expired action back in force',
-				action: 'Reactivate an action',
+				description: 'Put a cleared or expired action ("codeid") back in force on the network',
+				action: 'Reactivate an action to enforce it again',
 			},
 		],
 		default: 'getMany',

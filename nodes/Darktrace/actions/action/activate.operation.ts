@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
+import { getParameter, runsAsTool } from '../../helpers/parameters';
 import {
 	codeIdField,
 	concurrencyOption,
@@ -40,7 +40,7 @@ export const description = updateDisplayOptions(
 /** Approves a pending action: POST /antigena {codeid, activate: true, reason, duration?}. */
 export function prepare(this: IExecuteFunctions, i: number): Write {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
-	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''), runsAsTool(this));
 	const options = readOptions.call(this, i);
 	const body: IDataObject & { codeid: number } = { codeid, activate: true };
 	if (reason) body.reason = reason;

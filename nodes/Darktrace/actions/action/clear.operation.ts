@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { parseCodeId, parseReason } from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
+import { getParameter, runsAsTool } from '../../helpers/parameters';
 import { codeIdField, reasonField, writeOptions } from '../common.descriptions';
 import type { Write } from '../node.type';
 import { readOptions } from '../options';
@@ -25,7 +25,7 @@ export const description = updateDisplayOptions({ show: { resource: ['action'], 
 /** Clears an active, pending or expired action: POST /antigena {codeid, clear: true, reason}. */
 export function prepare(this: IExecuteFunctions, i: number): Write {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
-	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''), runsAsTool(this));
 	const options = readOptions.call(this, i);
 	const body: IDataObject & { codeid: number } = { codeid, clear: true };
 	if (reason) body.reason = reason;

@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { INHIBITORS, normalizeAction, simplifyAction, splitActionsResponse } from '../../helpers/action';
 import { findCreatedManualAction } from '../../helpers/writeOnce';
 import { parseConnections, parseDeviceId, parseDuration, parseInhibitor, parseReason } from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
+import { getParameter, runsAsTool } from '../../helpers/parameters';
 import { darktraceApiRequest } from '../../transport';
 import { durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Write } from '../node.type';
@@ -92,7 +92,7 @@ export function prepare(this: IExecuteFunctions, i: number): Write {
 	const duration = parseDuration(getParameter.call(this, 'duration', i));
 	const rawConnections = getParameter.call(this, 'connections.connection', i, []) as IDataObject[];
 	const connections = parseConnections(inhibitor, rawConnections);
-	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''), runsAsTool(this));
 	const options = readOptions.call(this, i);
 
 	const body: IDataObject = { did, action: inhibitor, duration };

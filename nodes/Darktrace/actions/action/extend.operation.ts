@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { InputError, MAX_DURATION_SECONDS, parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
 import { changeApplied } from '../../helpers/writeOnce';
-import { getParameter } from '../../helpers/parameters';
+import { getParameter, runsAsTool } from '../../helpers/parameters';
 import { codeIdField, durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Write } from '../node.type';
 import { readOptions } from '../options';
@@ -45,7 +45,7 @@ export function prepare(this: IExecuteFunctions, i: number): Write {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const mode = getParameter.call(this, 'extendMode', i, 'setRemaining') as string;
 	const duration = parseDuration(getParameter.call(this, 'duration', i));
-	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''), runsAsTool(this));
 	const options = readOptions.call(this, i);
 	if (mode !== 'setRemaining' && mode !== 'addTime') {
 		throw new InputError('Extend By', mode, 'Use "setRemaining" or "addTime".', 'is not an option');

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
+import { getParameter, runsAsTool } from '../../helpers/parameters';
 import { codeIdField, durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Write } from '../node.type';
 import { readOptions } from '../options';
@@ -23,7 +23,7 @@ export const description = updateDisplayOptions(
 export function prepare(this: IExecuteFunctions, i: number): Write {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const duration = parseDuration(getParameter.call(this, 'duration', i));
-	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
+	const reason = parseReason(getParameter.call(this, 'reason', i, ''), runsAsTool(this));
 	const options = readOptions.call(this, i);
 	const body: IDataObject & { codeid: number } = { codeid, activate: true, duration };
 	if (reason) body.reason = reason;

@@ -15,8 +15,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get',
 				value: 'get',
-				description: 'Count pending and active actions and list the devices carrying them',
-				action: 'Get the RESPOND summary',
+				description: 'Count pending and active actions and list the devices ("did") carrying them',
+				action: 'Count pending and active actions',
 			},
 		],
 		default: 'get',
