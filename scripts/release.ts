@@ -24,7 +24,8 @@ const KNOWN_PLACEHOLDERS = [
 ];
 
 /** Reserved names (RFC 2606 / 6761) and template leftovers that never belong to a real person or repo. */
-const PLACEHOLDER = /(\.example\b|\.invalid\b|\.test\b|\.localhost\b|\bexample\.(com|org|net)\b|<[^>]*>|\byour[-_ ]|\bTODO\b|\bchangeme\b)/i;
+const PLACEHOLDER =
+	/(\.example\b|\.invalid\b|\.test\b|\.localhost\b|\bexample\.(com|org|net)\b|<[^>]*>|\byour[-_ ]|\bTODO\b|\bchangeme\b)/i;
 
 function isPlaceholder(value: string): boolean {
 	return PLACEHOLDER.test(value) || KNOWN_PLACEHOLDERS.some((known) => value.toLowerCase().includes(known));

@@ -12,7 +12,12 @@ const real = {
 	repository: { type: 'git', url: 'git+https://github.com/acme/n8n-nodes-darktrace.git' },
 };
 const changelog = '# Changelog\n\n## 1.2.0 - 2027-01-10\n\n- Added things.\n';
-const actions = { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'acme/n8n-nodes-darktrace', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v1.2.0' };
+const actions = {
+	GITHUB_ACTIONS: 'true',
+	GITHUB_REPOSITORY: 'acme/n8n-nodes-darktrace',
+	GITHUB_REF_TYPE: 'tag',
+	GITHUB_REF_NAME: 'v1.2.0',
+};
 
 describe('npm run release', () => {
 	it('publishes a real package from its own repository, on its own tag, with a changelog entry', () => {
@@ -23,8 +28,12 @@ describe('npm run release', () => {
 		const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 		const problems = releaseProblems(pkg, `## ${pkg.version}\n`, { ...actions, GITHUB_REF_NAME: `v${pkg.version}` });
 		expect(problems).toHaveLength(2);
-		expect(problems[0]).toMatch(/^package.json "repository.url" is ".*", a placeholder\. Set it to this package's GitHub repository/);
-		expect(problems[1]).toMatch(/^package.json "author" is ".*", a placeholder\. Set "author.name" to the maintainer .* "author.email"/);
+		expect(problems[0]).toMatch(
+			/^package.json "repository.url" is ".*", a placeholder\. Set it to this package's GitHub repository/,
+		);
+		expect(problems[1]).toMatch(
+			/^package.json "author" is ".*", a placeholder\. Set "author.name" to the maintainer .* "author.email"/,
+		);
 	});
 
 	it.each([
