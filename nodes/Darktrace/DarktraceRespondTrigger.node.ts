@@ -101,8 +101,10 @@ export class DarktraceRespondTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On " + [].concat($parameter["events"]).join(", ") }}',
+		// n8n's nodes panel merges this trigger and the action node into one entry and heads it with the
+		// trigger's description: it describes both.
 		description:
-			'Starts the workflow when a Darktrace RESPOND action awaits confirmation, becomes active, is cleared or expires',
+			'Review, approve, extend and clear Darktrace RESPOND actions; start workflows when one awaits confirmation, becomes active, is cleared or expires',
 		defaults: { name: 'Darktrace RESPOND Trigger' },
 		polling: true,
 		inputs: [],

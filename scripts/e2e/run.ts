@@ -21,6 +21,7 @@ import { createSession, type Session } from '../lib/session';
 import type { E2eContext } from './context';
 import { seconds, Suite } from './harness';
 import { credentialTestFixtures, serverTests, WRONG_PRIVATE_TOKEN } from './server';
+import { timeZoneTests } from './timezone';
 import { workflowTests } from './workflows';
 
 const verbose = process.env.E2E_VERBOSE === '1';
@@ -84,6 +85,7 @@ async function runAgainst(version: string, suite: Suite, tarball: string): Promi
 		print(`  user folder: ${session.n8n.userFolder}`);
 		const ctx: E2eContext = { suite, sim, tlsSim, session, print };
 		await workflowTests(ctx);
+		await timeZoneTests(ctx);
 		const hasTrigger = packageNodeNames().includes('DarktraceRespondTrigger');
 		if (!session.examples.some((e) => e.workflow.id === WORKFLOWS.trigger)) throw new Error('The trigger example is missing');
 		await serverTests(ctx, hasTrigger);
