@@ -168,15 +168,19 @@ async function readPanel(page: Page, root: string): Promise<PanelText> {
 		const text = (e: Element) => ((e as HTMLElement).innerText ?? '').replace(/\s+/g, ' ').trim();
 		const labelOf = (e: Element) => {
 			const title = e.querySelector('[class*="title"]') ?? e;
-			return text(title).replace(/\s*(Fixed|Expression)\s*/g, '').trim();
+			return text(title)
+				.replace(/\s*(Fixed|Expression)\s*/g, '')
+				.replace(/\s*\*$/, '')
+				.trim();
 		};
 		const labels: string[] = [];
 		const truncated: string[] = [];
 		const notices: string[] = [];
 		const sequence: string[] = [];
-		for (const e of container.querySelectorAll('label.n8n-input-label, .n8n-notice')) {
+		for (const e of container.querySelectorAll('.n8n-input-label, .n8n-notice, [class*="_notice_"], [role="alert"]')) {
 			if (!visible(e)) continue;
-			if (e.classList.contains('n8n-notice')) {
+			if (!e.classList.contains('n8n-input-label')) {
+				if (e.parentElement?.closest('.n8n-notice, [class*="_notice_"], [role="alert"]')) continue;
 				notices.push(text(e));
 				sequence.push(`notice: ${text(e)}`);
 				continue;
@@ -195,11 +199,9 @@ async function readPanel(page: Page, root: string): Promise<PanelText> {
 				}
 			}
 		}
-		const hints = [...container.querySelectorAll('[class*="hint"], .n8n-input-hint')]
-			.filter(visible)
-			.map(text)
-			.filter((t) => t !== '');
-		return { labels, truncated, notices, hints: [...new Set(hints)], sequence };
+		// Hints sit under their field; the panel's whole text holds them.
+		const hints = [text(container)];
+		return { labels, truncated, notices, hints, sequence };
 	}, root);
 }
 
@@ -210,7 +212,8 @@ async function shot(page: Page, name: string): Promise<void> {
 async function openNode(page: Page, nodeName: string): Promise<void> {
 	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
 	await page.getByTestId('node-parameters').waitFor();
-	await page.waitForTimeout(500);
+	await page.getByTestId('ndv').getByText(nodeName, { exact: true }).first().waitFor();
+	await page.waitForTimeout(1000);
 }
 
 async function closeNode(page: Page): Promise<void> {
@@ -245,7 +248,7 @@ async function nodesPanel(page: Page, base: string): Promise<void> {
 	for (const trigger of ['On new pending action', 'On action became active', 'On action cleared', 'On action expired']) {
 		check(`nodes panel: trigger "${trigger}" listed`, panel.includes(trigger));
 	}
-	await page.getByTestId('node-creator-action-item').filter({ hasText: 'Get many actions' }).first().click();
+	await page.getByTestId('node-creator').getByText('Get many actions', { exact: true }).first().click();
 	await page.getByTestId('node-parameters').waitFor();
 	await page.waitForTimeout(800);
 	await shot(page, '03-added-from-nodes-panel');
@@ -320,7 +323,7 @@ async function operationPanels(page: Page, base: string): Promise<void> {
 		);
 		for (const label of expected.absent ?? []) check(`${expected.node}: no "${label}"`, !panel.labels.includes(label));
 		for (const hint of expected.hints ?? [])
-			check(`${expected.node}: hint "${hint}"`, panel.hints.some((h) => h.includes(hint)), `hints: ${panel.hints.join(' | ')}`);
+			check(`${expected.node}: hint "${hint}"`, panel.hints.some((h) => h.includes(hint)), `text: ${panel.hints.join(' | ').slice(0, 300)}`);
 		equal(`${expected.node}: no label cut off`, panel.truncated, []);
 		await closeNode(page);
 	}
