@@ -26,7 +26,14 @@ function workflow(): WorkflowJson {
 		active: false,
 		settings: { executionOrder: 'v1', timezone: 'Asia/Tokyo' },
 		nodes: [
-			{ id: 'tz-run', name: 'Run', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'tz-run',
+				name: 'Run',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			node('Get Many in Tokyo', 240, {
 				resource: 'action',
 				operation: 'getMany',

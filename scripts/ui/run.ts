@@ -212,7 +212,13 @@ async function shot(page: Page, name: string): Promise<void> {
 async function openNode(page: Page, nodeName: string): Promise<void> {
 	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
 	await page.getByTestId('node-parameters').waitFor();
-	await page.getByTestId('ndv').getByText(nodeName, { exact: true }).first().waitFor();
+	// The panel shows this node once the title reads its name (the previous node's panel may linger).
+	await page.waitForFunction((name) => {
+		const title = document.querySelector('[data-test-id="node-title-container"]') as HTMLElement | null;
+		const text = title?.innerText ?? '';
+		const input = title?.querySelector('input') as HTMLInputElement | null;
+		return text.trim() === name || input?.value === name;
+	}, nodeName);
 	await page.waitForTimeout(1000);
 }
 
@@ -235,7 +241,9 @@ async function nodesPanel(page: Page, base: string): Promise<void> {
 	const header = await page.getByTestId('node-creator').innerText();
 	check(
 		"nodes panel: the Darktrace entry's description covers the node and the trigger",
-		header.includes('Review, approve, extend and clear Darktrace RESPOND actions; start workflows when one awaits confirmation'),
+		header.includes(
+			'Review, approve, extend and clear Darktrace RESPOND actions; start workflows when one awaits confirmation',
+		),
 		header.slice(0, 400),
 	);
 	await page.getByTestId('node-creator-category-item').filter({ hasText: 'Actions' }).click();
@@ -245,7 +253,12 @@ async function nodesPanel(page: Page, base: string): Promise<void> {
 	const groups = panel.split('\n').filter((line) => / ACTIONS$/.test(line.trim()));
 	equal('nodes panel: the operation groups are titled by resource', groups, ['RESPOND ACTIONS', 'SUMMARY ACTIONS']);
 	check('nodes panel: no "ACTION ACTIONS" group', !panel.includes('ACTION ACTIONS'));
-	for (const trigger of ['On new pending action', 'On action became active', 'On action cleared', 'On action expired']) {
+	for (const trigger of [
+		'On new pending action',
+		'On action became active',
+		'On action cleared',
+		'On action expired',
+	]) {
 		check(`nodes panel: trigger "${trigger}" listed`, panel.includes(trigger));
 	}
 	await page.getByTestId('node-creator').getByText('Get many actions', { exact: true }).first().click();
@@ -253,8 +266,8 @@ async function nodesPanel(page: Page, base: string): Promise<void> {
 	await page.waitForTimeout(800);
 	await shot(page, '03-added-from-nodes-panel');
 	const added = await readPanel(page, PARAMETERS);
-	equal('added node: opens on Get Many with its parameters', added.labels.slice(0, 5), [
-		'Credential to connect with',
+	// The first label is the credential's ("Credential", or "Credential to connect with" before one is chosen).
+	equal('added node: opens on Get Many with its parameters', added.labels.slice(1, 5), [
 		'Resource',
 		'Operation',
 		'Return All',
@@ -275,13 +288,35 @@ interface PanelExpectation {
 const OPERATION_PANELS: PanelExpectation[] = [
 	{
 		node: 'Get Many',
-		labels: ['Resource', 'Operation', 'Return All', 'Limit', 'Filters', 'Device ID', 'Minimum Score', 'Time Window From', 'Time Window To', 'Simplify', 'Options'],
-		hints: ["Without an offset (Z, +01:00) it is read in the workflow's time zone (Workflow Settings). A number is epoch milliseconds."],
+		labels: [
+			'Resource',
+			'Operation',
+			'Return All',
+			'Limit',
+			'Filters',
+			'Device ID',
+			'Minimum Score',
+			'Time Window From',
+			'Time Window To',
+			'Simplify',
+			'Options',
+		],
+		hints: [
+			"Without an offset (Z, +01:00) it is read in the workflow's time zone (Workflow Settings). A number is epoch milliseconds.",
+		],
 	},
 	{ node: 'Get', labels: ['Resource', 'Operation', 'Code ID'] },
 	{
 		node: 'Activate',
-		labels: ['Code ID', 'Reason', 'Options', 'Duration (Seconds)', 'Return Action After Write', 'Max Requests in Flight', 'Timeout (Seconds)'],
+		labels: [
+			'Code ID',
+			'Reason',
+			'Options',
+			'Duration (Seconds)',
+			'Return Action After Write',
+			'Max Requests in Flight',
+			'Timeout (Seconds)',
+		],
 	},
 	{
 		node: 'Extend: set remaining',
@@ -323,7 +358,11 @@ async function operationPanels(page: Page, base: string): Promise<void> {
 		);
 		for (const label of expected.absent ?? []) check(`${expected.node}: no "${label}"`, !panel.labels.includes(label));
 		for (const hint of expected.hints ?? [])
-			check(`${expected.node}: hint "${hint}"`, panel.hints.some((h) => h.includes(hint)), `text: ${panel.hints.join(' | ').slice(0, 300)}`);
+			check(
+				`${expected.node}: hint "${hint}"`,
+				panel.hints.some((h) => h.includes(hint)),
+				`text: ${panel.hints.join(' | ').slice(0, 300)}`,
+			);
 		equal(`${expected.node}: no label cut off`, panel.truncated, []);
 		await closeNode(page);
 	}
@@ -337,13 +376,26 @@ async function triggerPanel(page: Page, base: string): Promise<void> {
 	await shot(page, '20-panel-trigger');
 	const events = panel.sequence.indexOf('Events');
 	const notice = panel.sequence.findIndex((entry) => entry.startsWith('notice: '));
-	check('trigger: the notice comes after the events are chosen', events >= 0 && notice > events, panel.sequence.join(' | '));
+	check(
+		'trigger: the notice comes after the events are chosen',
+		events >= 0 && notice > events,
+		panel.sequence.join(' | '),
+	);
 	equal('trigger: one short notice', panel.notices, [
 		'Each event fires once per action, from activation on. Use "eventId" to drop the rare duplicate n8n may deliver.',
 	]);
 	check(
 		'trigger: shows its filters and options',
-		inOrder(panel.labels, ['Poll Times', 'Events', 'Filters', 'Device IDs', 'Minimum Score', 'Simplify', 'Options', 'Emit Already Pending']),
+		inOrder(panel.labels, [
+			'Poll Times',
+			'Events',
+			'Filters',
+			'Device IDs',
+			'Minimum Score',
+			'Simplify',
+			'Options',
+			'Emit Already Pending',
+		]),
 		panel.labels.join(' | '),
 	);
 	equal('trigger: no label cut off', panel.truncated, []);
@@ -359,7 +411,13 @@ async function credentialPanel(page: Page, base: string): Promise<void> {
 	const panel = await readPanel(page, '[data-test-id="editCredential-modal"], .el-dialog');
 	check(
 		'credential: shows its fields in order',
-		inOrder(panel.labels, ['Instance URL', 'Public Token', 'Private Token', 'Ignore SSL Issues (Insecure)', 'Date Format']),
+		inOrder(panel.labels, [
+			'Instance URL',
+			'Public Token',
+			'Private Token',
+			'Ignore SSL Issues (Insecure)',
+			'Date Format',
+		]),
 		panel.labels.join(' | '),
 	);
 	equal('credential: no label cut off', panel.truncated, []);
@@ -378,9 +436,11 @@ async function execute(page: Page, base: string, sim: Simulator): Promise<void> 
 	const deadline = Date.now() + 60_000;
 	while (sim.requests().length === 0 && Date.now() < deadline) await page.waitForTimeout(250);
 	// The workflow runs in Asia/Tokyo: its window, written without an offset, is read there.
-	equal('execute: Get Many sends the window read in the workflow time zone (Asia/Tokyo)', sim.requests().map((r) => r.target), [
-		`/antigena?starttime=${Date.parse('2019-12-31T15:00:00Z')}&endtime=${Date.parse('2029-12-31T15:00:00Z')}`,
-	]);
+	equal(
+		'execute: Get Many sends the window read in the workflow time zone (Asia/Tokyo)',
+		sim.requests().map((r) => r.target),
+		[`/antigena?starttime=${Date.parse('2019-12-31T15:00:00Z')}&endtime=${Date.parse('2029-12-31T15:00:00Z')}`],
+	);
 	await page.waitForTimeout(2000);
 	await shot(page, '40-executed');
 	await openNode(page, 'Get Many');
@@ -389,10 +449,15 @@ async function execute(page: Page, base: string, sim: Simulator): Promise<void> 
 	await output.locator('table').first().waitFor();
 	await page.waitForTimeout(500);
 	await shot(page, '41-output-table');
-	const table = await output.locator('table').first().evaluate((t) => ({
-		headers: [...t.querySelectorAll('thead th')].map((th) => (th as HTMLElement).innerText.trim()).filter((h) => h !== ''),
-		rows: t.querySelectorAll('tbody tr').length,
-	}));
+	const table = await output
+		.locator('table')
+		.first()
+		.evaluate((t) => ({
+			headers: [...t.querySelectorAll('thead th')]
+				.map((th) => (th as HTMLElement).innerText.trim())
+				.filter((h) => h !== ''),
+			rows: t.querySelectorAll('tbody tr').length,
+		}));
 	check('output table: one row per action (Limit 5)', table.rows === 5, `rows: ${table.rows}`);
 	for (const column of ['codeid', 'state', 'did', 'score', 'expires']) {
 		check(`output table: column "${column}"`, table.headers.includes(column), `headers: ${table.headers.join(', ')}`);
@@ -410,7 +475,9 @@ async function main(): Promise<number> {
 	mkdirSync(ARTIFACTS, { recursive: true });
 	console.log('▸ Building and packing the package');
 	const tarball = await buildAndPack();
-	const runtime = await ensureRuntime(process.env.UI_N8N_VERSION ?? DEFAULT_N8N_VERSION, (t) => process.stderr.write(t));
+	const runtime = await ensureRuntime(process.env.UI_N8N_VERSION ?? DEFAULT_N8N_VERSION, (t) =>
+		process.stderr.write(t),
+	);
 	const sim = await startSimulator({ seed: 'realistic' });
 	PRIVATE_TOKEN_PLACEHOLDER = sim.token('respond').private;
 	let session: Session | undefined;
