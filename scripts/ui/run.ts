@@ -486,7 +486,7 @@ async function main(): Promise<number> {
 		console.log(`▸ Starting n8n ${runtime.version} with the package`);
 		session = await createSession({ runtime, tarball, sim });
 		await session.n8n.importWorkflows([panelsWorkflow(), triggerWorkflow()]);
-		await session.n8n.start();
+		await session.n8n.start(300_000); // a loaded machine can take minutes
 		await session.n8n.setupOwner(OWNER);
 		const base = session.n8n.baseUrl;
 		selectors.setTestIdAttribute('data-test-id');
