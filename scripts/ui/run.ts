@@ -210,8 +210,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 async function openNode(page: Page, nodeName: string): Promise<void> {
-	// Dispatched on the node itself: a mouse double-click at its centre can land on a neighbour's label.
-	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dispatchEvent('dblclick');
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
 	await page.getByTestId('node-parameters').waitFor();
 	// The panel shows this node once the title reads its name (the previous node's panel may linger).
 	await page.waitForFunction((name) => {
