@@ -31,8 +31,13 @@ export class DarktraceRespond implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Action', value: 'action' },
-					{ name: 'Summary', value: 'summary' },
+					// The nodes panel titles each resource's group "<name> actions": "RESPOND actions", not "Action actions".
+					{
+						name: 'RESPOND',
+						value: 'action',
+						description: 'RESPOND actions: list, approve, extend, clear, reactivate, create',
+					},
+					{ name: 'Summary', value: 'summary', description: 'Counts of pending and active actions' },
 				],
 				default: 'action',
 			},

@@ -101,21 +101,16 @@ export class DarktraceRespondTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On " + [].concat($parameter["events"]).join(", ") }}',
+		// n8n's nodes panel merges this trigger and the action node into one entry and heads it with the
+		// trigger's description: it describes both.
 		description:
-			'Starts the workflow when a Darktrace RESPOND action awaits confirmation, becomes active, is cleared or expires',
+			'Review, approve, extend and clear Darktrace RESPOND actions; start workflows when one awaits confirmation, becomes active, is cleared or expires',
 		defaults: { name: 'Darktrace RESPOND Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'darktraceApi', required: true }],
 		properties: [
-			{
-				displayName:
-					'Each event fires once per action. When you activate the workflow, actions already in a selected state count as seen, so only what changes afterwards starts the workflow (see "Emit Actions Already Pending on Activation"); if n8n restarts before the first event, actions pending then are emitted rather than missed. Use "eventId" to drop the rare duplicate n8n may deliver.',
-				name: 'notice',
-				type: 'notice',
-				default: '',
-			},
 			{
 				displayName: 'Events',
 				name: 'events',
@@ -148,6 +143,13 @@ export class DarktraceRespondTrigger implements INodeType {
 					'What starts the workflow. Each item has "event" and "eventId" (e.g. "10170:pendingAction"), so one workflow can open a ticket on a pending action and close it when the action becomes active, is cleared or expires.',
 			},
 			{
+				displayName:
+					'Each event fires once per action, from activation on. Use "eventId" to drop the rare duplicate n8n may deliver.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
 				displayName: 'Filters',
 				name: 'filters',
 				type: 'collection',
@@ -169,12 +171,12 @@ export class DarktraceRespondTrigger implements INodeType {
 			simplifyField,
 			optionsCollection([
 				{
-					displayName: 'Emit Actions Already Pending on Activation',
+					displayName: 'Emit Already Pending',
 					name: 'emitExisting',
 					type: 'boolean',
 					default: false,
 					description:
-						'Whether the first poll after activation emits the actions already awaiting confirmation (a pending approval is still actionable) instead of counting them as seen',
+						'Whether the first poll after activation emits the actions already awaiting confirmation (a pending approval is still actionable) instead of counting them as seen. If n8n restarts before the first event, pending actions are emitted anyway rather than missed.',
 				},
 				fullDeviceDetailsOption,
 				includeHistoryOption,

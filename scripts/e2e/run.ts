@@ -24,6 +24,7 @@ import { seconds, Suite } from './harness';
 import { agentTests } from './agent';
 import { approvalTests } from './approval';
 import { credentialTestFixtures, serverTests, WRONG_PRIVATE_TOKEN } from './server';
+import { timeZoneTests } from './timezone';
 import { workflowTests } from './workflows';
 import { writeOnceTests } from './writeOnce';
 
@@ -88,6 +89,7 @@ async function runAgainst(version: string, suite: Suite, tarball: string): Promi
 		print(`  user folder: ${session.n8n.userFolder}`);
 		const ctx: E2eContext = { suite, sim, tlsSim, session, print };
 		await workflowTests(ctx);
+		await timeZoneTests(ctx);
 		const hasTrigger = packageNodeNames().includes('DarktraceRespondTrigger');
 		if (!session.examples.some((e) => e.workflow.id === WORKFLOWS.trigger)) throw new Error('The trigger example is missing');
 		await serverTests(ctx, hasTrigger);

@@ -191,6 +191,8 @@ export interface NodeUnderTest {
 	credentials: TestCredentials;
 	continueOnFail?: boolean;
 	nodeName?: string;
+	/** The workflow's time zone setting (`this.getTimezone()`); n8n's default when unset. */
+	timezone?: string;
 }
 
 function buildWorkflow(under: NodeUnderTest, staticData?: IDataObject) {
@@ -217,6 +219,7 @@ function buildWorkflow(under: NodeUnderTest, staticData?: IDataObject) {
 		active: false,
 		nodeTypes,
 		staticData,
+		settings: under.timezone ? { timezone: under.timezone } : undefined,
 	});
 	// The Workflow constructor has filled in the parameter defaults, as n8n does when it loads a workflow.
 	const loaded = workflow.getNode(node.name) as INode;

@@ -14,6 +14,8 @@ export interface RunOptions {
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	credentials?: TestCredentials;
+	/** The workflow's time zone setting. */
+	timezone?: string;
 }
 
 export async function runRespond(
@@ -27,6 +29,7 @@ export async function runRespond(
 			parameters,
 			credentials: opts.credentials ?? credentialsFor(sim),
 			continueOnFail: opts.continueOnFail,
+			timezone: opts.timezone,
 		},
 		opts.items,
 	);

@@ -209,27 +209,27 @@ const cases: Case[] = [
 	{
 		name: 'start time without end time',
 		parameters: getMany({ startTime: '2024-01-01T00:00:00Z' }),
-		message: /^End Time \(empty\) is missing while Start Time is set/,
+		message: /^Time Window To \(empty\) is missing while Time Window From is set/,
 	},
 	{
 		name: 'end time without start time',
 		parameters: getMany({ endTime: '2024-01-01T00:00:00Z' }),
-		message: /^Start Time \(empty\) is missing while End Time is set/,
+		message: /^Time Window From \(empty\) is missing while Time Window To is set/,
 	},
 	{
 		name: 'end before start',
 		parameters: getMany({ startTime: '2024-02-01T00:00:00Z', endTime: '2024-01-01T00:00:00Z' }),
-		message: /^End Time "2024-01-01T00:00:00Z" is not after Start Time/,
+		message: /^Time Window To "2024-01-01T00:00:00Z" is not after Time Window From/,
 	},
 	{
 		name: 'start time that is not a date',
 		parameters: getMany({ startTime: '={{ "yesterday-ish" }}', endTime: '2024-01-01T00:00:00Z' }),
-		message: /^Start Time "yesterday-ish" is not a date/,
+		message: /^Time Window From "yesterday-ish" is not a date/,
 	},
 	{
 		name: 'half a summary window',
 		parameters: { resource: 'summary', operation: 'get', options: { startTime: '2024-01-01T00:00:00Z' } as never },
-		message: /^End Time \(empty\) is missing while Start Time is set/,
+		message: /^Time Window To \(empty\) is missing while Time Window From is set/,
 	},
 	{
 		name: 'minimum score as percent',

@@ -81,20 +81,27 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 /** The options every write operation offers. */
 export const writeOptions = optionsCollection([returnActionOption, concurrencyOption, timeoutOption]);
 
+/** How a time-window value is read (validation.parseDateTime), shown under the field. */
+const TIME_WINDOW_HINT =
+	"Without an offset (Z, +01:00) it is read in the workflow's time zone (Workflow Settings). A number is epoch milliseconds.";
+
+/** The window's ends are labelled From / To so that n8n's alphabetical option order lists the start first. */
 export const startTimeField: INodeProperties = {
-	displayName: 'Start Time',
+	displayName: 'Time Window From',
 	name: 'startTime',
 	type: 'dateTime',
 	default: '',
-	description: 'Start of the time window; set together with End Time',
+	hint: TIME_WINDOW_HINT,
+	description: 'Start of the time window; set together with Time Window To',
 };
 
 export const endTimeField: INodeProperties = {
-	displayName: 'End Time',
+	displayName: 'Time Window To',
 	name: 'endTime',
 	type: 'dateTime',
 	default: '',
-	description: 'End of the time window; set together with Start Time',
+	hint: TIME_WINDOW_HINT,
+	description: 'End of the time window; set together with Time Window From',
 };
 
 export const responseDataOption: INodeProperties = {

@@ -153,8 +153,10 @@ export function isIpv6(value: string): boolean {
 
 export function isIpOrHostname(value: string): boolean {
 	if (IPV4.test(value) || isIpv6(value)) return true;
-	// A dotted string of digits is a mistyped IPv4 address, not a host name.
-	if (/^[\d.]+$/.test(value)) return false;
+	// A name whose last label is a number (decimal or 0x hex) is an IPv4 address to resolvers and URL
+	// parsers ("0x7f.1" is 127.0.0.1, "10.1" is 10.0.0.1): only the dotted-decimal form is taken.
+	const labels = value.replace(/\.$/, '').split('.');
+	if (/^(\d+|0x[0-9a-f]*)$/i.test(labels[labels.length - 1])) return false;
 	return HOSTNAME.test(value);
 }
 
@@ -206,7 +208,7 @@ export function parseConnections(inhibitor: Inhibitor, raw: unknown): Connection
 				throw new InputError(
 					`${at} ${name === 'src' ? 'Source' : 'Destination'}`,
 					value,
-					'Give an IPv4/IPv6 address (e.g. 10.0.0.5) or a host name (e.g. example.com), without scheme or port.',
+					'Give an IPv4/IPv6 address (e.g. 10.0.0.5; IPv4 as four decimal numbers) or a host name (e.g. example.com), without scheme or port.',
 					'is not an IP address or host name',
 				);
 			}
@@ -227,55 +229,187 @@ export function parseConnections(inhibitor: Inhibitor, raw: unknown): Connection
 	});
 }
 
-/** Epoch ms from an n8n date-time parameter (ISO string, luxon DateTime, Date or epoch ms). */
-export function parseDateTime(field: string, value: unknown): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	let ms = NaN;
-	if (typeof value === 'number') ms = value;
-	else if (typeof value === 'string') ms = /^\d{10,13}$/.test(value.trim()) ? Number(value.trim()) : Date.parse(value);
-	else if (value instanceof Date) ms = value.getTime();
-	else if (typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function') {
-		ms = (value as { toMillis(): number }).toMillis();
+/** Earliest epoch ms taken as a date: 1973-03-03. Smaller whole numbers are epoch seconds or typos. */
+const MIN_EPOCH_MS = 1e11;
+/** Latest: 9999-12-31T23:59:59.999Z. */
+const MAX_EPOCH_MS = 253402300799999;
+const DATE_HINT =
+	"Give an ISO date and time, e.g. 2024-01-31T12:00:00 (read in the workflow's time zone) or 2024-01-31T12:00:00Z, epoch milliseconds (13 digits), or {{ $now.minus(1, 'day') }}.";
+const ISO_DATE =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time in `timeZone` at instant `ms`, written as if it were UTC (whole seconds). */
+function wallClock(ms: number, timeZone: string): number {
+	let format = wallClocks.get(timeZone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: 'numeric',
+			day: 'numeric',
+			hour: 'numeric',
+			minute: 'numeric',
+			second: 'numeric',
+			era: 'short',
+		});
+		wallClocks.set(timeZone, format);
 	}
-	if (!Number.isFinite(ms) || ms < 0) {
+	const part: Record<string, string> = {};
+	for (const { type, value } of format.formatToParts(new Date(ms))) part[type] = value;
+	const year = part.era === 'BC' || part.era === 'B' ? 1 - Number(part.year) : Number(part.year);
+	const utc = new Date(0);
+	utc.setUTCFullYear(year, Number(part.month) - 1, Number(part.day));
+	utc.setUTCHours(Number(part.hour), Number(part.minute), Number(part.second), 0);
+	return utc.getTime();
+}
+
+function isTimeZone(timeZone: string): boolean {
+	try {
+		wallClock(0, timeZone);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function formatOffset(offsetMs: number): string {
+	const minutes = Math.round(offsetMs / 60000);
+	const abs = Math.abs(minutes);
+	return `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/**
+ * The instant a wall-clock time (written as if UTC) names in `timeZone`. A time the clocks skip (a DST
+ * gap) or pass twice (the hour repeated when DST ends) names no single instant: refused.
+ */
+function fromWallClock(field: string, value: unknown, wall: number, timeZone: string): number {
+	const millis = ((wall % 1000) + 1000) % 1000;
+	const seconds = wall - millis;
+	if (!isTimeZone(timeZone)) {
 		throw new InputError(
 			field,
 			value,
-			'Give a date and time, e.g. 2024-01-31T12:00:00Z or {{ $now.minus(1, "day") }}.',
-			'is not a date',
+			"Set a valid time zone in the workflow's settings (e.g. Europe/Berlin), or give the time with an offset (e.g. 2024-01-31T12:00:00Z).",
+			`cannot be read in the workflow's time zone "${timeZone}"`,
 		);
 	}
-	if (typeof value === 'number' && value < 1e11) ms = value * 1000; // epoch seconds
+	// The offsets in force a day before and a day after: the instant is the wall clock minus one of them.
+	const offsets = [
+		...new Set([-86400000, 86400000].map((day) => wallClock(seconds + day, timeZone) - (seconds + day))),
+	];
+	const instants = offsets.map((offset) => seconds - offset).filter((t) => wallClock(t, timeZone) === seconds);
+	if (instants.length === 1) return instants[0] + millis;
+	const text = typeof value === 'string' ? value.trim() : String(value);
+	if (instants.length === 0) {
+		throw new InputError(
+			field,
+			value,
+			`Give another time, or the offset, e.g. ${text}${formatOffset(offsets[0])}.`,
+			`does not exist in the workflow's time zone ${timeZone} (the clocks skip it)`,
+		);
+	}
+	instants.sort((a, b) => a - b);
+	throw new InputError(
+		field,
+		value,
+		`Add the offset to say which: ${text}${formatOffset(seconds - instants[0])} (the first) or ${text}${formatOffset(seconds - instants[1])} (the second).`,
+		`is ambiguous in the workflow's time zone ${timeZone} (the clocks pass it twice)`,
+	);
+}
+
+/**
+ * Epoch ms from a time-window value. Strings are ISO 8601; without an offset they are read in the
+ * workflow's time zone (`timeZone`), as n8n's date picker stores them. Numbers and digit strings are
+ * epoch milliseconds, the API's unit; values that read as epoch seconds or as no single instant are refused.
+ */
+export function parseDateTime(field: string, value: unknown, timeZone = 'UTC'): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const notADate = (problem = 'is not a date', fix = DATE_HINT) => new InputError(field, value, fix, problem);
+	let ms: number;
+	if (value instanceof Date) ms = value.getTime();
+	else if (typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function') {
+		ms = (value as { toMillis(): number }).toMillis();
+	} else if (typeof value === 'number' || (typeof value === 'string' && /^\s*\d+\s*$/.test(value))) {
+		const n = Number(value);
+		if (!Number.isFinite(n)) throw notADate();
+		if (!Number.isInteger(n)) throw notADate('is not a whole number of milliseconds');
+		if (n >= 1e9 && n < MIN_EPOCH_MS) {
+			throw notADate(
+				'looks like epoch seconds, but numbers here are epoch milliseconds',
+				`Multiply by 1000 (${n * 1000} is ${new Date(n * 1000).toISOString()}), or give an ISO date and time.`,
+			);
+		}
+		if (n < MIN_EPOCH_MS || n > MAX_EPOCH_MS) {
+			throw notADate(
+				'is not a date in epoch milliseconds',
+				`Give epoch milliseconds (13 digits, e.g. ${Date.UTC(2024, 0, 31, 12)} for 2024-01-31T12:00:00Z) or an ISO date and time.`,
+			);
+		}
+		ms = n;
+	} else if (typeof value === 'string') {
+		const match = ISO_DATE.exec(value.trim());
+		if (!match) throw notADate();
+		const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = match;
+		const fields = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(sec)];
+		const wall = new Date(0);
+		wall.setUTCFullYear(fields[0], fields[1] - 1, fields[2]);
+		wall.setUTCHours(fields[3], fields[4], fields[5], Math.round(Number(`0.${frac || '0'}`) * 1000));
+		const back = wall;
+		if (
+			fields[0] < 1 ||
+			back.getUTCFullYear() !== fields[0] ||
+			back.getUTCMonth() !== fields[1] - 1 ||
+			back.getUTCDate() !== fields[2] ||
+			back.getUTCHours() !== fields[3] ||
+			back.getUTCMinutes() !== fields[4] ||
+			back.getUTCSeconds() !== fields[5]
+		) {
+			throw notADate('is not a calendar date and time');
+		}
+		if (zone) {
+			const sign = zone[0] === '-' ? -1 : 1;
+			const digits = zone.toUpperCase() === 'Z' ? '0000' : zone.slice(1).replace(':', '').padEnd(4, '0');
+			const offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60000;
+			if (Number(digits.slice(0, 2)) > 23 || Number(digits.slice(2)) > 59) throw notADate('has no valid offset');
+			ms = wall.getTime() - offset;
+		} else {
+			ms = fromWallClock(field, value, wall.getTime(), timeZone);
+		}
+	} else {
+		throw notADate();
+	}
+	if (!Number.isFinite(ms) || ms < 0 || ms > MAX_EPOCH_MS) throw notADate();
 	return Math.round(ms);
 }
 
-/** A time window is all or nothing: the appliance rejects half of one. */
-export function parseTimeWindow(start: unknown, end: unknown): { starttime: number; endtime: number } | undefined {
-	const starttime = parseDateTime('Start Time', start);
-	const endtime = parseDateTime('End Time', end);
+/** The time window's fields, as labelled in the node. */
+const START = 'Time Window From';
+const END = 'Time Window To';
+
+/** A time window is all or nothing: the appliance rejects half of one. `timeZone`: the workflow's. */
+export function parseTimeWindow(
+	start: unknown,
+	end: unknown,
+	timeZone = 'UTC',
+): { starttime: number; endtime: number } | undefined {
+	const starttime = parseDateTime(START, start, timeZone);
+	const endtime = parseDateTime(END, end, timeZone);
 	if (starttime === undefined && endtime === undefined) return undefined;
 	if (starttime === undefined) {
-		throw new InputError(
-			'Start Time',
-			start,
-			'Set both Start Time and End Time, or neither.',
-			'is missing while End Time is set',
-		);
+		throw new InputError(START, start, `Set both ${START} and ${END}, or neither.`, `is missing while ${END} is set`);
 	}
 	if (endtime === undefined) {
-		throw new InputError(
-			'End Time',
-			end,
-			'Set both Start Time and End Time, or neither.',
-			'is missing while Start Time is set',
-		);
+		throw new InputError(END, end, `Set both ${START} and ${END}, or neither.`, `is missing while ${START} is set`);
 	}
 	if (endtime <= starttime) {
 		throw new InputError(
-			'End Time',
+			END,
 			end,
 			`Choose an end after the start (${new Date(starttime).toISOString()}).`,
-			'is not after Start Time',
+			`is not after ${START}`,
 		);
 	}
 	return { starttime, endtime };
@@ -291,17 +425,15 @@ export function parseIdList(field: string, value: unknown): number[] {
 		.map((p) => parseInteger(field, p, 'Give whole numbers separated by commas, e.g. 12, 345.'));
 }
 
+/** A score from 0 to 1: a number, or a decimal written as text. Booleans, lists, hex and exponents are refused. */
 export function parseScore(field: string, value: unknown): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	const n = typeof value === 'number' ? value : Number(value);
-	if (!Number.isFinite(n) || n < 0 || n > 1) {
-		throw new InputError(
-			field,
-			value,
-			'Give a score between 0 and 1, e.g. 0.8 (RESPOND scores are 0..1, not percent).',
-			'is not between 0 and 1',
-		);
-	}
+	const fix = 'Give a score between 0 and 1, e.g. 0.8 (RESPOND scores are 0..1, not percent).';
+	let n: number;
+	if (typeof value === 'number') n = value;
+	else if (typeof value === 'string' && /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(value)) n = Number(value);
+	else throw new InputError(field, value, fix, 'is not a number');
+	if (!Number.isFinite(n) || n < 0 || n > 1) throw new InputError(field, value, fix, 'is not between 0 and 1');
 	return n;
 }
 

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
+import { MAX_DURATION_SECONDS, parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
 import { getParameter, runsAsTool } from '../../helpers/parameters';
 import {
 	codeIdField,
@@ -23,8 +23,8 @@ const properties: INodeProperties[] = [
 			name: 'duration',
 			type: 'number',
 			default: 3600,
-			typeOptions: { minValue: 1 },
-			description: "How long the action stays in force. Without it the model's default duration applies.",
+			typeOptions: { minValue: 1, maxValue: MAX_DURATION_SECONDS },
+			description: `How long the action stays in force, at most ${MAX_DURATION_SECONDS} (30 days). Without it the model's default duration applies.`,
 		},
 		returnActionOption,
 		concurrencyOption,

@@ -66,6 +66,7 @@ const properties: INodeProperties[] = [
 						type: 'number',
 						default: 0,
 						typeOptions: { minValue: 0, maxValue: 65535 },
+						hint: '0 = any port',
 						description: 'Destination port; 0 blocks every port',
 					},
 				],

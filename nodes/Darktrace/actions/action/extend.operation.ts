@@ -29,7 +29,16 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	durationField('Seconds: the new remaining time, or the time to add, depending on "Extend By"'),
+	{
+		...durationField('The action ends this many seconds from now, whatever was left (the API\'s "duration")'),
+		displayName: 'New Remaining Time (Seconds)',
+		displayOptions: { show: { extendMode: ['setRemaining'] } },
+	},
+	{
+		...durationField('Seconds added to the time the action has left'),
+		displayName: 'Time to Add (Seconds)',
+		displayOptions: { show: { extendMode: ['addTime'] } },
+	},
 	reasonField,
 	writeOptions,
 ];

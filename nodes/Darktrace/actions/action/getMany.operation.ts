@@ -87,7 +87,6 @@ const properties: INodeProperties[] = [
 				default: 0,
 				description: 'Only actions on this device ("did")',
 			},
-			{ ...endTimeField, description: 'End of the time window (sent as "endtime"); set together with Start Time' },
 			{
 				displayName: 'Include Cleared',
 				name: 'includeCleared',
@@ -124,7 +123,6 @@ const properties: INodeProperties[] = [
 				],
 				description: 'Whether to keep only manual or only model-triggered actions (filtered here)',
 			},
-			{ ...startTimeField, description: 'Start of the time window (sent as "starttime"); set together with End Time' },
 			{
 				displayName: 'States',
 				name: 'states',
@@ -134,6 +132,11 @@ const properties: INodeProperties[] = [
 				description:
 					'Only actions in these states (filtered here): pending = awaiting confirmation, expired = past its expiry (the API keeps "active" true), cleared needs Include Cleared',
 			},
+			{
+				...startTimeField,
+				description: 'Start of the time window (sent as "starttime"); set together with Time Window To',
+			},
+			{ ...endTimeField, description: 'End of the time window (sent as "endtime"); set together with Time Window From' },
 		],
 	},
 	simplifyField,
@@ -173,7 +176,7 @@ interface Filters {
 const isSet = (v: unknown) => v !== undefined && v !== null && v !== '' && v !== 0 && v !== '0';
 
 /** Builds the appliance query and the client-side filter from the item's parameters. */
-export function buildGetManyQuery(filters: Filters, options: IDataObject) {
+export function buildGetManyQuery(filters: Filters, options: IDataObject, timeZone = 'UTC') {
 	const qs: IDataObject = {};
 	if (filters.needConfirming === 'pending') qs.needconfirming = true;
 	else if (filters.needConfirming === 'notPending') qs.needconfirming = false;
@@ -199,7 +202,7 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject) {
 			filters.pbid,
 			'Use the model breach\'s "pbid" (a positive whole number).',
 		);
-	const window = parseTimeWindow(filters.startTime, filters.endTime);
+	const window = parseTimeWindow(filters.startTime, filters.endTime, timeZone);
 	if (window) Object.assign(qs, window);
 	if (options.includeHistory) qs.includehistory = true;
 	if (options.includeConnections) qs.includeconnections = true;
@@ -238,7 +241,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 	const filters = getParameter.call(this, 'filters', i, {}) as Filters;
 	const options = readOptions.call(this, i);
 	const simple = getParameter.call(this, 'simple', i, true) as boolean;
-	const { qs, keep, raw } = buildGetManyQuery(filters, options);
+	const { qs, keep, raw } = buildGetManyQuery(filters, options, this.getTimezone());
 
 	return async () => {
 		const { body, serverTime } = await darktraceApiRequest.call(this, {

@@ -14,16 +14,16 @@ import { readOptions } from '../options';
 
 const properties: INodeProperties[] = [
 	optionsCollection([
-		{
-			...endTimeField,
-			description:
-				'End of the time window; set together with Start Time. With a window, pending counts are not available.',
-		},
 		responseDataOption,
 		{
 			...startTimeField,
 			description:
-				'Start of the time window; set together with End Time. With a window, pending counts are not available.',
+				'Start of the time window; set together with Time Window To. With a window, pending counts are not available.',
+		},
+		{
+			...endTimeField,
+			description:
+				'End of the time window; set together with Time Window From. With a window, pending counts are not available.',
 		},
 		timeoutOption,
 	]),
@@ -34,7 +34,7 @@ export const description = updateDisplayOptions({ show: { resource: ['summary'],
 /** GET /antigena/summary: pending/active counts and the devices carrying them. */
 export function prepare(this: IExecuteFunctions, i: number): Send {
 	const options = readOptions.call(this, i);
-	const window = parseTimeWindow(options.startTime, options.endTime);
+	const window = parseTimeWindow(options.startTime, options.endTime, this.getTimezone());
 	const responseData = parseResponseData(options.responseData);
 	const qs: IDataObject = { ...window };
 	if (responseData) qs.responsedata = responseData;
