@@ -92,8 +92,8 @@ interface Clock {
 	trusted: boolean;
 	skew: number | undefined;
 	jump: number | undefined;
-	/** The appliance's time as the last trusted offset says (equals `now` when trusted). */
-	before: number;
+	/** Other readings of the appliance's time, when the clock is not trusted: the last trusted offset's, and a jump's seen before. */
+	others: number[];
 }
 
 /**
@@ -103,13 +103,15 @@ interface Clock {
 function judgeClock(state: SeenState, now: number, local: number): Clock {
 	const skew = Math.round((now - local) / 1000);
 	const limit = CLOCK_JUMP_MS / 1000;
-	const trusted = (s: number) => ({ trusted: true, skew: s, jump: undefined, before: now });
+	const trusted = (s: number) => ({ trusted: true, skew: s, jump: undefined, others: [] });
 	if (state.skew === undefined) return trusted(skew);
 	if (Math.abs(skew - state.skew) <= limit) {
 		return trusted(Math.abs(skew - state.skew) > SKEW_DRIFT_S ? skew : state.skew);
 	}
 	if (state.jump !== undefined && Math.abs(skew - state.jump) <= limit) return trusted(skew);
-	return { trusted: false, skew: state.skew, jump: skew, before: local + state.skew * 1000 };
+	const others = [local + state.skew * 1000];
+	if (state.jump !== undefined) others.push(local + state.jump * 1000);
+	return { trusted: false, skew: state.skew, jump: skew, others };
 }
 
 const expiryHour = (raw: IDataObject, now: number) => Math.ceil((toEpochMs(raw.expires) ?? now) / HOUR_MS);
@@ -118,8 +120,9 @@ const expiryHour = (raw: IDataObject, now: number) => Math.ceil((toEpochMs(raw.e
  * Decides one poll. An action fires the event of its current state when that event is selected, the
  * action matches the filters, and the trigger has not emitted (or baselined) that event for it, ever.
  * An action that went through several states between two polls fires only the event of the state it is
- * in. While the appliance's clock jump is unconfirmed, an action whose state depends on which clock is
- * right (its expiry lies between the two readings) waits, and nothing is dropped.
+ * in. While a jump of the appliance's clock is unconfirmed, an action whose state depends on which
+ * reading is right (the `Date` now, the last trusted offset's, an earlier unconfirmed jump's) waits,
+ * and nothing is dropped.
  */
 export function planPoll(input: PlanInput): PollPlan {
 	const { events, actions, now, local, matches, emitExisting } = input;
@@ -150,7 +153,7 @@ export function planPoll(input: PlanInput): PollPlan {
 		if (handled.has(codeid)) continue; // a duplicate in one answer: the first copy decides
 		handled.add(codeid);
 		const actionNow = quickState(raw, now);
-		if (!clock.trusted && quickState(raw, clock.before) !== actionNow) {
+		if (clock.others.some((time) => quickState(raw, time) !== actionNow)) {
 			held++;
 			continue;
 		}
