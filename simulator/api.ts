@@ -24,6 +24,8 @@ interface Call {
 	query: string;
 	body: Buffer;
 	contentType?: string;
+	/** A 'partial' fault met by this request: the list answer leaves actions out. */
+	partial?: FaultSpec;
 }
 
 interface Outcome extends Reply {
@@ -147,18 +149,25 @@ function quarantinedDevices(store: SimStore): Set<number> {
 	return new Set(running.map((a) => a.did));
 }
 
-const listActions: Handler = ({ store, query }) => {
+const listActions: Handler = ({ store, query, partial }) => {
 	const p = parseQuery(query, LIST_PARAMS);
 	const byTime = windowOf(p.starttime, p.endtime, 'starttime and endtime');
 	const byDate = windowOf(p.from, p.to, 'from and to');
 	if (byTime && byDate) throw new InputError('Give either starttime/endtime or from/to, not both');
-	const actions = store.list({
+	let actions = store.list({
 		window: byTime ?? byDate,
 		includecleared: p.includecleared,
 		needconfirming: p.needconfirming,
 		did: p.did,
 		pbid: p.pbid,
 	});
+	if (partial?.keepCodeids) {
+		const keep = new Set(partial.keepCodeids);
+		actions = actions.filter((a) => keep.has(a.codeid));
+	} else if (partial?.keepNewest !== undefined) {
+		const newest = new Set([...actions].sort((x, y) => y.codeid - x.codeid).slice(0, partial.keepNewest));
+		actions = actions.filter((a) => newest.has(a));
+	}
 	const views = actions.map((a) => actionView(a, p.includehistory === true));
 	if (!p.fulldevicedetails && !p.includeconnections) return jsonReply(200, restrictTo(views, p.responsedata));
 	const dids = [...new Set(actions.map((a) => a.did))];
@@ -306,9 +315,11 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
 		const finish = (status: number) => ctx.record({ ...record, status });
 
 		let afterWrite: FaultSpec | undefined;
+		let partial: FaultSpec | undefined;
 		for (const fault of ctx.faults.take(method, path)) {
 			if (fault.kind === 'latency') await ctx.delay(fault.delayMs ?? 0);
 			else if (fault.kind === 'status-after-write') afterWrite = fault;
+			else if (fault.kind === 'partial') partial = fault;
 			else if (fault.kind === 'reset') {
 				resetMidResponse(res);
 				return finish(0);
@@ -325,6 +336,7 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
 				query,
 				body,
 				contentType: req.headers['content-type'],
+				partial,
 			});
 		record.isWrite = outcome.wrote === true;
 		finish(send(res, afterWrite ? faultReply(afterWrite) : outcome));

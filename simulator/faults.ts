@@ -12,6 +12,7 @@ const KINDS: FaultKind[] = [
 	'malformed-json',
 	'empty-body',
 	'status-after-write',
+	'partial',
 ];
 
 const LOGIN_PAGE =
@@ -39,6 +40,18 @@ export function validateFault(input: unknown): FaultSpec {
 	}
 	if (f.retryAfter !== undefined && typeof f.retryAfter !== 'string') fail('retryAfter must be a string');
 	if (f.body !== undefined && typeof f.body !== 'string') fail('body must be a string');
+	if (f.kind === 'partial') {
+		const ids = f.keepCodeids;
+		const validIds = Array.isArray(ids) && ids.every((id) => Number.isSafeInteger(id) && (id as number) > 0);
+		const validNewest = Number.isSafeInteger(f.keepNewest) && (f.keepNewest as number) >= 0;
+		if ((ids === undefined) === (f.keepNewest === undefined)) fail('partial needs keepCodeids or keepNewest');
+		if (ids !== undefined && !validIds) fail('keepCodeids must be an array of positive whole numbers');
+		if (f.keepNewest !== undefined && !validNewest) fail('keepNewest must be a whole number >= 0');
+		if ((f.method ?? 'GET') !== 'GET' || (f.path ?? '/antigena') !== '/antigena') {
+			fail('partial applies to GET /antigena only');
+		}
+		return { ...(f as unknown as FaultSpec), method: 'GET', path: '/antigena' };
+	}
 	return { ...(f as unknown as FaultSpec) };
 }
 

@@ -125,7 +125,8 @@ export type FaultKind =
 	| 'redirect-login'
 	| 'malformed-json'
 	| 'empty-body'
-	| 'status-after-write';
+	| 'status-after-write'
+	| 'partial';
 
 export interface FaultSpec {
 	method?: 'GET' | 'POST';
@@ -136,6 +137,10 @@ export interface FaultSpec {
 	status?: number;
 	retryAfter?: string;
 	body?: string;
+	/** 'partial': GET /antigena lists only the actions with these codeids... */
+	keepCodeids?: number[];
+	/** ...or only the newest N (highest codeids) of what it would list. */
+	keepNewest?: number;
 }
 
 export interface RecordedRequest {

@@ -101,7 +101,7 @@ interface Clock {
  * trusted poll, or when it agrees (within an hour) with a jump seen on the poll before (confirmed).
  */
 function judgeClock(state: SeenState, now: number, local: number): Clock {
-	const skew = Math.round((now - local) / 1000);
+	const skew = Math.round((now - local) / 1000) + 0; // + 0: never -0 in the stored JSON
 	const limit = CLOCK_JUMP_MS / 1000;
 	const trusted = (s: number) => ({ trusted: true, skew: s, jump: undefined, others: [] });
 	if (state.skew === undefined) return trusted(skew);
