@@ -173,22 +173,22 @@ describe('filter and event changes', () => {
 });
 
 describe('rebuilt appliance', () => {
-	it('a tracked codeid with another start or model is a new action', () => {
+	it('a tracked codeid with another model, breach, device or inhibitor is a new action', () => {
 		const t = trigger();
 		t.poll([]);
 		expect(emitted(t.poll([action(1, 'pending')]))).toEqual(['1:pendingAction']);
-		expect(emitted(t.poll([action(1, 'pending', { start: NOW - 5 })]))).toEqual(['1:pendingAction']);
-		expect(emitted(t.poll([action(1, 'pending', { start: NOW - 5, modeluuid: 'm-2' })]))).toEqual([
-			'1:pendingAction',
-		]);
-		expect(t.poll([action(1, 'pending', { start: NOW - 5, modeluuid: 'm-2', score: 0.1 })]).emit).toEqual([]);
+		expect(emitted(t.poll([action(1, 'pending', { modeluuid: 'm-2' })]))).toEqual(['1:pendingAction']);
+		expect(emitted(t.poll([action(1, 'pending', { modeluuid: 'm-2', pbid: 77 })]))).toEqual(['1:pendingAction']);
+		// Same action, other score and a new start (approval restarts it): not new.
+		expect(t.poll([action(1, 'pending', { modeluuid: 'm-2', pbid: 77, score: 0.1, start: NOW })]).emit).toEqual([]);
 	});
 
-	it('fingerprints depend on start, did, action and model only', () => {
-		const a = action(1, 'pending');
-		expect(fingerprint({ ...a, score: 0.1, expires: 1, active: true, codeid: 2 })).toBe(fingerprint(a));
-		expect(fingerprint({ ...a, start: String(a.start) + '.0' })).toBe(fingerprint(a));
-		for (const change of [{ start: NOW }, { did: 12 }, { action: 'pol' }, { modeluuid: 'x' }]) {
+	it('fingerprints depend on did, action, model and model breach only, whatever their types', () => {
+		const a = action(1, 'pending', { pbid: 5 });
+		const same = { ...a, score: 0.1, expires: 1, active: true, codeid: 2, start: NOW + 5, did: '11', pbid: '5' };
+		expect(fingerprint(same)).toBe(fingerprint(a));
+		expect(fingerprint({ ...a, modeluuid: '', model: 'm-1' })).toBe(fingerprint(a));
+		for (const change of [{ did: 12 }, { action: 'pol' }, { modeluuid: 'x' }, { pbid: 6 }]) {
 			expect(fingerprint({ ...a, ...change })).not.toBe(fingerprint(a));
 		}
 	});

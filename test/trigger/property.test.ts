@@ -49,6 +49,7 @@ interface SimAction {
 	did: number;
 	action: string;
 	modeluuid: string;
+	pbid: number;
 	score: number;
 	start: number;
 	expires: number;
@@ -87,6 +88,7 @@ function runOnce(seed: number): { polls: number; delivered: number; liveChecks: 
 			did: r.int(1, 3),
 			action: r.pick(['quarantine', 'pol', 'connection']),
 			modeluuid: r.pick(['m-a', 'm-b', '']),
+			pbid: r.int(1, 1_000_000),
 			score: r.int(0, 10) / 10,
 			start: clock,
 			expires: clock + r.int(10, 72 * 60) * MINUTE,
@@ -104,7 +106,10 @@ function runOnce(seed: number): { polls: number; delivered: number; liveChecks: 
 			if (!r.chance(0.15)) continue;
 			const s = trueState(a);
 			const roll = r.next();
-			if (s === 'pending' && roll < 0.5) a.active = true;
+			if (s === 'pending' && roll < 0.5) {
+				a.active = true; // approved: it starts now
+				a.start = clock;
+			}
 			else if ((s === 'active' || s === 'pending') && roll < 0.7) a.cleared = true;
 			else if (s === 'active' && roll < 0.85) a.active = false; // back to pending, as issue #13 saw
 			else if ((s === 'expired' || s === 'cleared') && roll < 0.95) {

@@ -89,9 +89,9 @@ describe('state format version 1', () => {
 	});
 
 	it('re-emits nothing, learns the fingerprint on first sight, then detects a rebuild', () => {
-		const pending = (codeid: number, start: number) => ({
+		const pending = (codeid: number, pbid: number) => ({
 			codeid,
-			start,
+			pbid,
 			active: false,
 			cleared: false,
 			expires: NOW + 3_600_000,
@@ -107,7 +107,7 @@ describe('state format version 1', () => {
 		const first = planPoll({ ...input, events: [...input.events], previous: state, actions: [pending(10001, 1), pending(10002, 1)] });
 		expect(first.emit).toEqual([]);
 		expect(state.entries.get(10001)?.fp).not.toBe(0);
-		const rebuilt = planPoll({ ...input, events: [...input.events], previous: state, actions: [pending(10001, NOW)] });
+		const rebuilt = planPoll({ ...input, events: [...input.events], previous: state, actions: [pending(10001, 2)] });
 		expect(rebuilt.emit.map((e) => e.codeid)).toEqual([10001]);
 	});
 

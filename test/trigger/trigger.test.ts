@@ -6,6 +6,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { DarktraceRespondTrigger } from '../../nodes/Darktrace/DarktraceRespondTrigger.node';
 import { startSimulator, type Simulator } from '../../simulator';
+import { readState } from '../../nodes/Darktrace/trigger/seenState';
 import { pollHarness, type TestCredentials } from '../harness';
 import { post } from '../simulator/client';
 
@@ -56,6 +57,14 @@ async function change(codeid: number, body: IDataObject): Promise<void> {
 	expect(response.status).toBe(200);
 }
 
+/** The trigger's saved state, as n8n keeps it under the node's name. */
+const nodeState = (saved: IDataObject) => saved['node:Darktrace RESPOND Trigger'] as IDataObject;
+
+/** [codeid, event bits] of every action the saved state tracks. */
+function tracked(saved: IDataObject): Array<[number, number]> {
+	return [...readState(nodeState(saved) ?? {}, Date.now()).entries].map(([codeid, e]) => [codeid, e.bits]);
+}
+
 const antigenaGets = () => sim.requests().filter((r) => r.method === 'GET' && r.path === '/antigena');
 
 describe('New Pending Action', () => {
@@ -94,9 +103,12 @@ describe('New Pending Action', () => {
 		const b = sim.createPendingAction();
 		expect(eventIds(await restarted.poll())).toEqual([`${b.codeid}:pendingAction`]);
 
-		// The persisted state is compact: version + base-36 codeids.
-		const node = Object.values(restarted.saved).find((v) => typeof v === 'object') as IDataObject;
-		expect(node).toEqual({ v: 1, pendingAction: [a.codeid, b.codeid].map((id) => id.toString(36)).join(',') });
+		// The persisted state is compact: version 2, one short entry per codeid (see seenState.ts).
+		expect(tracked(restarted.saved)).toEqual([
+			[a.codeid, 1],
+			[b.codeid, 1],
+		]);
+		expect(nodeState(restarted.saved)).toMatchObject({ v: 2, b: 1 });
 	});
 
 	it('takes actions already pending at activation as seen by default', async () => {
@@ -118,16 +130,21 @@ describe('New Pending Action', () => {
 		expect(await trigger({ options: { emitExisting: true } }, harness.saved).poll()).toBeNull();
 	});
 
-	it('drops actions that stopped being pending from the state when it next emits', async () => {
+	it('keeps actions that stopped being pending, which the pending-only answer lacks', async () => {
 		const harness = trigger();
 		await harness.poll();
 		const a = sim.createPendingAction();
-		await harness.poll();
+		expect(eventIds(await harness.poll())).toEqual([`${a.codeid}:pendingAction`]);
 		await change(a.codeid, { activate: true });
 		const b = sim.createPendingAction();
 		expect(eventIds(await harness.poll())).toEqual([`${b.codeid}:pendingAction`]);
-		const node = Object.values(harness.saved)[0] as IDataObject;
-		expect(node.pendingAction).toBe(b.codeid.toString(36));
+		expect(tracked(harness.saved)).toEqual([
+			[a.codeid, 1],
+			[b.codeid, 1],
+		]);
+		// (pending → active → pending again is in test/trigger/planner.test.ts: the simulator cannot un-approve.)
+		const restarted = trigger({}, harness.saved);
+		expect(await restarted.poll('trigger', 'init')).toBeNull();
 	});
 });
 
@@ -182,8 +199,11 @@ describe('state changes of an emitted action', () => {
 		// After a restart nothing is repeated; the action already active at activation never fired.
 		const restarted = trigger({ events: ALL_EVENTS }, harness.saved);
 		expect(await restarted.poll('trigger', 'init')).toBeNull();
-		const node = Object.values(restarted.saved)[0] as IDataObject;
-		expect(node.actionActive).toBe([existingActive.codeid, a.codeid].map((id) => id.toString(36)).join(','));
+		expect(tracked(restarted.saved)).toEqual([
+			[existingActive.codeid, 2],
+			[a.codeid, 1 | 2 | 4],
+			[b.codeid, 1 | 8],
+		]);
 	});
 
 	it('Action Became Active also fires for an action applied autonomously after activation', async () => {

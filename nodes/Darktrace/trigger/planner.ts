@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { actionState, toBool, toEpochMs, type ActionState } from '../helpers/action';
+import { actionState, toBool, toEpochMs, toNumber, type ActionState } from '../helpers/action';
 import { EVENT_BIT, EVENT_OF_STATE, eventBits, type TriggerEvent } from './events';
 import { FINGERPRINT_MAX, HOUR_MS, type SeenEntry, type SeenState } from './seenState';
 
@@ -35,9 +35,13 @@ export function quickState(raw: IDataObject, now: number): ActionState {
 	);
 }
 
-/** A hash (1..FINGERPRINT_MAX) of the fields that never change during an action's life. */
+/**
+ * A hash (1..FINGERPRINT_MAX) of the fields that never change during an action's life: device,
+ * inhibitor, model and model breach. Not `start`: approving a pending action restarts it ("it starts now").
+ */
 export function fingerprint(raw: IDataObject): number {
-	const text = `${toEpochMs(raw.start) ?? ''}|${String(raw.did ?? '')}|${String(raw.action ?? '')}|${String(raw.modeluuid || raw.model || '')}`;
+	const model = String(raw.modeluuid || raw.model || '');
+	const text = `${toNumber(raw.did) ?? ''}|${String(raw.action ?? '')}|${model}|${toNumber(raw.pbid) ?? ''}`;
 	let h = 0x811c9dc5;
 	for (let i = 0; i < text.length; i++) {
 		h ^= text.charCodeAt(i);

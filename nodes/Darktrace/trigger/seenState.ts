@@ -18,9 +18,9 @@
  *   - `gap`: the codeid minus the previous entry's codeid (the first entry: the codeid itself);
  *   - `events`: one digit, the bits of the events emitted (or taken as seen) for this action, whatever
  *     events are selected now: a filter or event change never emits the same event again;
- *   - `fingerprint`: four digits, a hash of the action's `start`, `did`, `action` and `modeluuid` (or
- *     `model`), which never change during an action's life. `0000` means "not known yet" (migrated from
- *     version 1): the next sighting fills it in;
+ *   - `fingerprint`: four digits, a hash of the action's `did`, `action`, `modeluuid` (or `model`) and
+ *     `pbid`, which never change during an action's life (`start` does: approving a pending action
+ *     restarts it). `0000` means "not known yet" (migrated from version 1): the next sighting fills it in;
  *   - `expiry`: the action's last known `expires`, in whole hours (rounded up) after `t`.
  *   At 10,000 consecutive codeids an entry takes 10 to 11 bytes of JSON.
  * - `t`: the hour (since 1970, UTC) that entry expiries count from: the earliest of them.
@@ -44,9 +44,12 @@
  * ## Rebuilt appliances
  *
  * A codeid that names a different action is detected by its fingerprint: when an answer carries a
- * tracked codeid whose fingerprint differs, the old entry is dropped and the action counts as new. A
- * rebuilt appliance's actions start now, so they are later than the retirement mark's hour and are never
- * taken as retired. (Two actions whose four-digit fingerprints collide, 1 in 1.68 million, are taken as one.)
+ * tracked codeid whose fingerprint differs (another device, inhibitor, model or model breach), the old
+ * entry is dropped and the action counts as new. A rebuilt appliance's actions start now, so they are
+ * later than the retirement mark's hour and are never taken as retired. Not detected: a rebuilt
+ * appliance giving a tracked codeid to an action with the same device, inhibitor, model and breach id
+ * (in practice two manual actions of one kind on one device), and fingerprints that collide (1 in 1.68
+ * million); such an action is taken as the one already tracked.
  *
  * ## Version 1
  *
