@@ -183,6 +183,19 @@ describe('rebuilt appliance', () => {
 		expect(t.poll([action(1, 'pending', { modeluuid: 'm-2', pbid: 77, score: 0.1, start: NOW })]).emit).toEqual([]);
 	});
 
+	it('a start moved up to the last known expiry is the same action (approval restarts it); a later one is new', () => {
+		const t = trigger(['pendingAction', 'actionActive']);
+		t.poll([]);
+		expect(emitted(t.poll([action(1, 'pending')]))).toEqual(['1:pendingAction']);
+		expect(emitted(t.poll([action(1, 'active', { start: NOW })]))).toEqual(['1:actionActive']);
+		expect(t.poll([action(1, 'pending', { start: NOW + 60_000 })]).emit).toEqual([]); // pending again: once only
+		// Started after the tracked action's expiry (NOW + 1 h): that one had lapsed, this is another.
+		const later = NOW + 2 * HOUR;
+		expect(emitted(t.poll([action(1, 'pending', { start: later, expires: later + HOUR })]))).toEqual([
+			'1:pendingAction',
+		]);
+	});
+
 	it('fingerprints depend on did, action, model and model breach only, whatever their types', () => {
 		const a = action(1, 'pending', { pbid: 5 });
 		const same = { ...a, score: 0.1, expires: 1, active: true, codeid: 2, start: NOW + 5, did: '11', pbid: '5' };

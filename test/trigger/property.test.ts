@@ -55,9 +55,10 @@ interface SimAction {
 	expires: number;
 	active: boolean;
 	cleared: boolean;
+	approved?: boolean;
 }
 
-const view = (a: SimAction): IDataObject => ({ ...a, uid: undefined });
+const view = (a: SimAction): IDataObject => ({ ...a, uid: undefined, approved: undefined });
 
 function runOnce(seed: number): { polls: number; delivered: number; liveChecks: number } {
 	const r = rng(seed);
@@ -94,6 +95,7 @@ function runOnce(seed: number): { polls: number; delivered: number; liveChecks: 
 			expires: clock + r.int(10, 72 * 60) * MINUTE,
 			active: !pending,
 			cleared: false,
+			approved: !pending,
 		});
 	};
 	const trueState = (a: SimAction) => quickState(view(a), clock);
@@ -107,14 +109,18 @@ function runOnce(seed: number): { polls: number; delivered: number; liveChecks: 
 			const s = trueState(a);
 			const roll = r.next();
 			if (s === 'pending' && roll < 0.5) {
-				a.active = true; // approved: it starts now
-				a.start = clock;
+				a.active = true;
+				// Approving an action never active before starts it now, as on the simulator; its expiry is
+				// still the one it was created with (pending actions cannot be extended).
+				if (!a.approved) a.start = clock;
+				a.approved = true;
 			}
 			else if ((s === 'active' || s === 'pending') && roll < 0.7) a.cleared = true;
 			else if (s === 'active' && roll < 0.85) a.active = false; // back to pending, as issue #13 saw
 			else if ((s === 'expired' || s === 'cleared') && roll < 0.95) {
 				a.cleared = false; // reactivated
 				a.active = true;
+				a.approved = true;
 				a.expires = Math.min(clock + r.int(10, 600) * MINUTE, a.start + 14 * DAY);
 			}
 		}

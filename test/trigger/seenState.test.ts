@@ -23,9 +23,9 @@ describe('state format version 2', () => {
 		const state: SeenState = {
 			baselined: 3,
 			entries: new Map([
-				[10170, { bits: 2, fp: 1, exp: HOUR + 30 }],
-				[10001, { bits: 1, fp: 1_679_615, exp: HOUR }],
-				[2 ** 53 - 1, { bits: 15, fp: 0, exp: HOUR + 1 }],
+				[10170, { bits: 2, fp: 1, sp: 46_655, exp: HOUR + 30 }],
+				[10001, { bits: 1, fp: 1_679_615, sp: 1, exp: HOUR }],
+				[2 ** 53 - 1, { bits: 15, fp: 0, sp: 0, exp: HOUR + 1 }],
 			]),
 			retired: { codeid: 900, hour: HOUR - 400 },
 			skew: -2,
@@ -36,7 +36,7 @@ describe('state format version 2', () => {
 			v: 2,
 			b: 3,
 			t: HOUR,
-			e: `7pt.1zzzz0,4p.20001u,${(2 ** 53 - 1 - 10170).toString(36)}.f00001`,
+			e: `7pt.1zzzz0010,4p.20001zzzu,${(2 ** 53 - 1 - 10170).toString(36)}.f00000001`,
 			r: [900, HOUR - 400],
 			k: -2,
 			j: 7200,
@@ -50,16 +50,17 @@ describe('state format version 2', () => {
 	});
 
 	it('anything it did not write reads as "no state" (a new baseline, never a re-emission)', () => {
-		const good = written({ ...emptyState(), baselined: 1, entries: new Map([[5, { bits: 1, fp: 3, exp: HOUR }]]) });
+		const good = written({ ...emptyState(), baselined: 1, entries: new Map([[5, { bits: 1, fp: 3, sp: 4, exp: HOUR }]]) });
 		for (const bad of [
 			{},
 			{ ...good, v: 3 },
 			{ ...good, b: 16 },
 			{ ...good, b: '1' },
 			{ ...good, t: 1.5 },
-			{ ...good, e: '5.10003' }, // no expiry digit
-			{ ...good, e: '5.00030' }, // no event bit
-			{ ...good, e: '5.100030,0.100030' }, // duplicate codeid (gap 0)
+			{ ...good, e: '5.10003004' }, // no expiry digit
+			{ ...good, e: '5.000030040' }, // no event bit
+			{ ...good, e: '5.g00030040' }, // bits beyond 15
+			{ ...good, e: '5.100030040,0.100030040' }, // duplicate codeid (gap 0)
 			{ ...good, e: 5 },
 			{ ...good, r: [1] },
 			{ ...good, k: 'x' },
@@ -70,7 +71,9 @@ describe('state format version 2', () => {
 
 	it('10,000 consecutive codeids cost at most 16 bytes each', () => {
 		const state = emptyState();
-		for (let i = 0; i < 10_000; i++) state.entries.set(100_001 + i, { bits: 3, fp: 1_000_000 + i, exp: HOUR + (i % 700) });
+		for (let i = 0; i < 10_000; i++) {
+			state.entries.set(100_001 + i, { bits: 3, fp: 1_000_000 + i, sp: 40_000 + i, exp: HOUR + (i % 700) });
+		}
 		const bytes = JSON.stringify(written(state)).length;
 		expect(bytes / 10_000).toBeLessThanOrEqual(16);
 	});
@@ -83,8 +86,8 @@ describe('state format version 1', () => {
 		const state = readState(v1, NOW);
 		expect(state.baselined).toBe(1 | 2 | 8);
 		expect([...state.entries]).toEqual([
-			[10001, { bits: 3, fp: 0, exp: HOUR }],
-			[10002, { bits: 1, fp: 0, exp: HOUR }],
+			[10001, { bits: 3, fp: 0, sp: 0, exp: HOUR }],
+			[10002, { bits: 1, fp: 0, sp: 0, exp: HOUR }],
 		]);
 	});
 

@@ -6,7 +6,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { actionState, toBool, toEpochMs, toNumber, type ActionState } from '../helpers/action';
 import { EVENT_BIT, EVENT_OF_STATE, eventBits, type TriggerEvent } from './events';
-import { FINGERPRINT_MAX, HOUR_MS, type SeenEntry, type SeenState } from './seenState';
+import {
+	FINGERPRINT_MAX,
+	HOUR_MS,
+	START_PRINT_MAX,
+	type SeenEntry,
+	type SeenState,
+} from './seenState';
 
 /** `GET /antigena` lists actions that expired in the last 14 days; one more day of margin. */
 export const RETENTION_MS = 15 * 24 * HOUR_MS;
@@ -42,12 +48,31 @@ export function quickState(raw: IDataObject, now: number): ActionState {
 export function fingerprint(raw: IDataObject): number {
 	const model = String(raw.modeluuid || raw.model || '');
 	const text = `${toNumber(raw.did) ?? ''}|${String(raw.action ?? '')}|${model}|${toNumber(raw.pbid) ?? ''}`;
+	return (fnv1a(text) % FINGERPRINT_MAX) + 1;
+}
+
+/** A hash (1..START_PRINT_MAX) of `start`. */
+export function startPrint(raw: IDataObject): number {
+	return (fnv1a(String(toEpochMs(raw.start) ?? '')) % START_PRINT_MAX) + 1;
+}
+
+function fnv1a(text: string): number {
 	let h = 0x811c9dc5;
 	for (let i = 0; i < text.length; i++) {
 		h ^= text.charCodeAt(i);
 		h = Math.imul(h, 0x01000193) >>> 0;
 	}
-	return (h % FINGERPRINT_MAX) + 1;
+	return h;
+}
+
+/** Whether a tracked entry and a sighting of its codeid are one action (see "Rebuilt appliances" in seenState.ts). */
+function sameAction(entry: SeenEntry, fp: number, sp: number, raw: IDataObject): boolean {
+	if (entry.fp === 0) return true; // migrated from version 1: learnt now
+	if (entry.fp !== fp) return false;
+	if (entry.sp === sp) return true;
+	// `start` moves when a pending action is approved ("it starts now"), always before it lapses.
+	const start = toEpochMs(raw.start);
+	return start !== null && start <= entry.exp * HOUR_MS;
 }
 
 export interface Emission {
@@ -162,8 +187,9 @@ export function planPoll(input: PlanInput): PollPlan {
 			continue;
 		}
 		const fp = fingerprint(raw);
+		const sp = startPrint(raw);
 		let entry: SeenEntry | undefined = entries.get(codeid);
-		if (entry && entry.fp !== 0 && entry.fp !== fp) {
+		if (entry && !sameAction(entry, fp, sp, raw)) {
 			// The codeid now names another action (a rebuilt appliance): the old one is gone.
 			entries.delete(codeid);
 			entry = undefined;
@@ -171,9 +197,8 @@ export function planPoll(input: PlanInput): PollPlan {
 		}
 		if (entry) {
 			const exp = toEpochMs(raw.expires) === null ? Math.max(entry.exp, expiryHour(raw, now)) : expiryHour(raw, now);
-			if (entry.fp === 0 || entry.exp !== exp) {
-				entry.fp = fp;
-				entry.exp = exp;
+			if (entry.fp !== fp || entry.sp !== sp || entry.exp !== exp) {
+				Object.assign(entry, { fp, sp, exp });
 				changed = true;
 			}
 		} else if (retired && codeid <= retired.codeid) {
@@ -185,7 +210,7 @@ export function planPoll(input: PlanInput): PollPlan {
 		if ((selected & bit) === 0 || (entry !== undefined && (entry.bits & bit) !== 0)) continue;
 		if (!matches(raw)) continue;
 		if (!entry) {
-			entry = { bits: 0, fp, exp: expiryHour(raw, now) };
+			entry = { bits: 0, fp, sp, exp: expiryHour(raw, now) };
 			entries.set(codeid, entry);
 		}
 		entry.bits |= bit;

@@ -14,15 +14,16 @@
  *   4 Action Cleared, 8 Action Expired. An event leaves `b` when it is deselected, so selecting it again
  *   takes a new baseline (what is in that state then counts as seen).
  * - `e`: one entry per tracked action, ascending by `codeid`, comma-separated. An entry is
- *   `<gap>.<events><fingerprint><expiry>`, all base 36:
+ *   `<gap>.<events><fingerprint><start><expiry>`, all base 36:
  *   - `gap`: the codeid minus the previous entry's codeid (the first entry: the codeid itself);
  *   - `events`: one digit, the bits of the events emitted (or taken as seen) for this action, whatever
  *     events are selected now: a filter or event change never emits the same event again;
  *   - `fingerprint`: four digits, a hash of the action's `did`, `action`, `modeluuid` (or `model`) and
- *     `pbid`, which never change during an action's life (`start` does: approving a pending action
- *     restarts it). `0000` means "not known yet" (migrated from version 1): the next sighting fills it in;
+ *     `pbid`, which never change during an action's life;
+ *   - `start`: three digits, a hash of the action's `start` (which approval moves: "it starts now");
  *   - `expiry`: the action's last known `expires`, in whole hours (rounded up) after `t`.
- *   At 10,000 consecutive codeids an entry takes 10 to 11 bytes of JSON.
+ *   `0000` and `000` mean "not known yet" (migrated from version 1): the next sighting fills them in.
+ *   At 10,000 consecutive codeids an entry takes 13 to 14 bytes of JSON.
  * - `t`: the hour (since 1970, UTC) that entry expiries count from: the earliest of them.
  * - `r`: the retirement mark `[codeid, hour]`, once an entry has been dropped: the highest codeid and
  *   the latest expiry hour of every entry dropped so far. An action with a codeid at or below the first
@@ -43,19 +44,21 @@
  *
  * ## Rebuilt appliances
  *
- * A codeid that names a different action is detected by its fingerprint: when an answer carries a
- * tracked codeid whose fingerprint differs (another device, inhibitor, model or model breach), the old
- * entry is dropped and the action counts as new. A rebuilt appliance's actions start now, so they are
- * later than the retirement mark's hour and are never taken as retired. Not detected: a rebuilt
- * appliance giving a tracked codeid to an action with the same device, inhibitor, model and breach id
- * (in practice two manual actions of one kind on one device), and fingerprints that collide (1 in 1.68
- * million); such an action is taken as the one already tracked.
+ * When an answer carries a tracked codeid that names another action, the old entry is dropped and the
+ * action counts as new. Another action is one with another fingerprint (device, inhibitor, model or
+ * model breach), or a `start` later than the tracked action's last known expiry: `start` moves when a
+ * pending action is approved ("it starts now"), which happens before it lapses, so a move up to the last
+ * known expiry is the same action. A rebuilt appliance's actions start now, later than the retirement
+ * mark's hour, so they are never taken as retired. Not detected: a rebuilt appliance giving a tracked
+ * codeid, before the tracked action's expiry, to an action with the same device, inhibitor, model and
+ * breach id; and fingerprint collisions (1 in 1.68 million). Such an action is taken as the one tracked.
  *
  * ## Version 1
  *
  * `{ "v": 1, "pendingAction": "7pt,7pu", "actionActive": "" }`: per event, the codeids emitted or seen,
  * base 36. Each listed event is baselined; each codeid becomes an entry with the bits of the lists that
- * name it, an unknown fingerprint and, as last known expiry, the time of migration. Nothing is re-emitted.
+ * name it, an unknown fingerprint and start and, as last known expiry, the time of migration. Nothing is
+ * re-emitted.
  *
  * ## When the state changes
  *
@@ -76,6 +79,8 @@ export interface SeenEntry {
 	bits: number;
 	/** 1..FINGERPRINT_MAX, or 0 when not known yet. */
 	fp: number;
+	/** 1..START_PRINT_MAX, a hash of `start`, or 0 when not known yet. */
+	sp: number;
 	/** Last known expiry, whole hours since 1970 (rounded up). */
 	exp: number;
 }
@@ -92,14 +97,15 @@ export interface SeenState {
 	jump: number | undefined;
 }
 
-/** Fingerprints take four base-36 digits; 0 is "unknown". */
+/** Fingerprints take four base-36 digits, start prints three; 0 is "unknown". */
 export const FINGERPRINT_MAX = 36 ** 4 - 1;
+export const START_PRINT_MAX = 36 ** 3 - 1;
 
 export function emptyState(): SeenState {
 	return { baselined: 0, entries: new Map(), retired: undefined, skew: undefined, jump: undefined };
 }
 
-const ENTRY = /^([0-9a-z]+)\.([1-9a-f])([0-9a-z]{4})([0-9a-z]+)$/;
+const ENTRY = /^([0-9a-z]+)\.([1-9a-f])([0-9a-z]{4})([0-9a-z]{3})([0-9a-z]+)$/;
 const V1_LIST = /^[0-9a-z]+(,[0-9a-z]+)*$/;
 
 const isWhole = (value: unknown): value is number => Number.isSafeInteger(value);
@@ -114,7 +120,7 @@ function decodeEntries(text: unknown, base: number): Map<number, SeenEntry> | un
 		if (!m) return undefined;
 		codeid += parseInt(m[1], 36);
 		if (!Number.isSafeInteger(codeid) || entries.has(codeid)) return undefined;
-		entries.set(codeid, { bits: parseInt(m[2], 16), fp: parseInt(m[3], 36), exp: base + parseInt(m[4], 36) });
+		entries.set(codeid, { bits: parseInt(m[2], 16), fp: parseInt(m[3], 36), sp: parseInt(m[4], 36), exp: base + parseInt(m[5], 36) });
 	}
 	return entries;
 }
@@ -148,7 +154,7 @@ function readV1(data: IDataObject, now: number): SeenState | undefined {
 			if (!Number.isSafeInteger(codeid)) return undefined;
 			const entry = state.entries.get(codeid);
 			if (entry) entry.bits |= EVENT_BIT[event];
-			else state.entries.set(codeid, { bits: EVENT_BIT[event], fp: 0, exp });
+			else state.entries.set(codeid, { bits: EVENT_BIT[event], fp: 0, sp: 0, exp });
 		}
 	}
 	return state;
@@ -163,7 +169,7 @@ export function readState(data: IDataObject, now: number): SeenState {
 	return state ?? emptyState();
 }
 
-const pad4 = (n: number) => n.toString(36).padStart(4, '0');
+const pad = (n: number, width: number) => n.toString(36).padStart(width, '0');
 
 export function encodeEntries(entries: Map<number, SeenEntry>, base: number): string {
 	const ids = [...entries.keys()].sort((a, b) => a - b);
@@ -171,8 +177,8 @@ export function encodeEntries(entries: Map<number, SeenEntry>, base: number): st
 	let previous = 0;
 	for (let i = 0; i < ids.length; i++) {
 		const codeid = ids[i];
-		const { bits, fp, exp } = entries.get(codeid) as SeenEntry;
-		parts[i] = `${(codeid - previous).toString(36)}.${bits.toString(16)}${pad4(fp)}${(exp - base).toString(36)}`;
+		const { bits, fp, sp, exp } = entries.get(codeid) as SeenEntry;
+		parts[i] = `${(codeid - previous).toString(36)}.${bits.toString(16)}${pad(fp, 4)}${pad(sp, 3)}${(exp - base).toString(36)}`;
 		previous = codeid;
 	}
 	return parts.join(',');
