@@ -46,23 +46,32 @@ export function quickState(raw: IDataObject, now: number): ActionState {
  * inhibitor, model and model breach. Not `start`: approving a pending action restarts it ("it starts now").
  */
 export function fingerprint(raw: IDataObject): number {
-	const model = String(raw.modeluuid || raw.model || '');
-	const text = `${toNumber(raw.did) ?? ''}|${String(raw.action ?? '')}|${model}|${toNumber(raw.pbid) ?? ''}`;
-	return (fnv1a(text) % FINGERPRINT_MAX) + 1;
+	let h = mixNumber(FNV_OFFSET, toNumber(raw.did));
+	h = mixText(h, String(raw.action ?? ''));
+	h = mixText(h, String(raw.modeluuid || raw.model || ''));
+	h = mixNumber(h, toNumber(raw.pbid));
+	return (h % FINGERPRINT_MAX) + 1;
 }
 
 /** A hash (1..START_PRINT_MAX) of `start`. */
 export function startPrint(raw: IDataObject): number {
-	return (fnv1a(String(toEpochMs(raw.start) ?? '')) % START_PRINT_MAX) + 1;
+	return (mixNumber(FNV_OFFSET, toEpochMs(raw.start)) % START_PRINT_MAX) + 1;
 }
 
-function fnv1a(text: string): number {
-	let h = 0x811c9dc5;
-	for (let i = 0; i < text.length; i++) {
-		h ^= text.charCodeAt(i);
-		h = Math.imul(h, 0x01000193) >>> 0;
-	}
-	return h;
+// FNV-1a, fed numbers as two 32-bit halves (no string conversion: this runs for every listed action).
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function mixText(h: number, text: string): number {
+	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME) >>> 0;
+	return Math.imul(h ^ 0x7c, FNV_PRIME) >>> 0; // a separator, so "ab"+"c" differs from "a"+"bc"
+}
+
+function mixNumber(h: number, n: number | null): number {
+	const value = n === null ? -1 : n;
+	h = Math.imul(h ^ (value >>> 0), FNV_PRIME) >>> 0;
+	h = Math.imul(h ^ (Math.floor(value / 4294967296) >>> 0), FNV_PRIME) >>> 0;
+	return Math.imul(h ^ 0x7c, FNV_PRIME) >>> 0;
 }
 
 /** Whether a tracked entry and a sighting of its codeid are one action (see "Rebuilt appliances" in seenState.ts). */
