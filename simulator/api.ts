@@ -39,6 +39,8 @@ interface Call {
 	query: string;
 	body: Buffer;
 	contentType?: string;
+	/** A 'partial' fault met by this request: the list answer leaves actions out. */
+	partial?: FaultSpec;
 }
 
 interface Outcome extends Reply {
@@ -202,19 +204,26 @@ function quarantinedDevices(store: SimStore): Set<number> {
 	return new Set(running.map((a) => a.did));
 }
 
-const listActions: Handler = ({ store, query, strict }) => {
+const listActions: Handler = ({ store, query, strict, partial }) => {
 	const p = parseQuery(query, LIST_PARAMS, strict);
 	const byTime = windowOf(p.starttime, p.endtime, 'starttime and endtime', strict);
 	const byDate = windowOf(p.from, p.to, 'from and to', strict);
 	// both forms: a guess, starttime/endtime (the epoch form) wins
 	if (byTime && byDate) lint(strict, 'Give either starttime/endtime or from/to, not both');
-	const actions = store.list({
+	let actions = store.list({
 		window: byTime ?? byDate,
 		includecleared: p.includecleared,
 		needconfirming: p.needconfirming,
 		did: p.did,
 		pbid: p.pbid,
 	});
+	if (partial?.keepCodeids) {
+		const keep = new Set(partial.keepCodeids);
+		actions = actions.filter((a) => keep.has(a.codeid));
+	} else if (partial?.keepNewest !== undefined) {
+		const newest = new Set([...actions].sort((x, y) => y.codeid - x.codeid).slice(0, partial.keepNewest));
+		actions = actions.filter((a) => newest.has(a));
+	}
 	const views = actions.map((a) => actionView(a, p.includehistory === true));
 	if (!p.fulldevicedetails && !p.includeconnections) return jsonReply(200, restrictTo(views, p.responsedata));
 	const dids = [...new Set(actions.map((a) => a.did))];
@@ -471,6 +480,7 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
 				query,
 				body,
 				contentType: req.headers['content-type'],
+				partial: fault?.kind === 'partial' ? fault : undefined,
 			});
 		record.isWrite = outcome.wrote === true;
 		if (outcome.lint !== undefined) record.lint = outcome.lint;

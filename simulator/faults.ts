@@ -15,6 +15,7 @@ const KINDS: FaultKind[] = [
 	'status-after-write',
 	'slow-body',
 	'endless-body',
+	'partial',
 ];
 
 /** Kinds that take `afterWrite` (process the request first, then misbehave). */
@@ -53,6 +54,18 @@ export function validateFault(input: unknown): FaultSpec {
 	}
 	if (f.intervalMs !== undefined && !(typeof f.intervalMs === 'number' && f.intervalMs >= 1)) {
 		fail('intervalMs must be a number >= 1');
+	}
+	if (f.kind === 'partial') {
+		const ids = f.keepCodeids;
+		const validIds = Array.isArray(ids) && ids.every((id) => Number.isSafeInteger(id) && (id as number) > 0);
+		const validNewest = Number.isSafeInteger(f.keepNewest) && (f.keepNewest as number) >= 0;
+		if ((ids === undefined) === (f.keepNewest === undefined)) fail('partial needs keepCodeids or keepNewest');
+		if (ids !== undefined && !validIds) fail('keepCodeids must be an array of positive whole numbers');
+		if (f.keepNewest !== undefined && !validNewest) fail('keepNewest must be a whole number >= 0');
+		if ((f.method ?? 'GET') !== 'GET' || (f.path ?? '/antigena') !== '/antigena') {
+			fail('partial applies to GET /antigena only');
+		}
+		return { ...(f as unknown as FaultSpec), method: 'GET', path: '/antigena' };
 	}
 	return { ...(f as unknown as FaultSpec) };
 }
@@ -134,12 +147,12 @@ export function faultReply(spec: FaultSpec): Reply {
 
 /**
  * Whether the request is processed (a POST's write applied) before the fault acts. The fault kinds
- * that answer in the appliance's place never process it; `status-after-write` always does; the
+ * that answer in the appliance's place never process it; `status-after-write` and `partial` always do; the
  * `afterWrite` kinds do when asked, and the body faults always do for a GET (a read changes nothing,
  * and the slow body is then the real answer).
  */
 export function processesRequest(fault: FaultSpec | undefined, method: string): boolean {
-	if (!fault || fault.kind === 'status-after-write') return true;
+	if (!fault || fault.kind === 'status-after-write' || fault.kind === 'partial') return true;
 	if (fault.kind === 'slow-body' || fault.kind === 'endless-body') return fault.afterWrite === true || method !== 'POST';
 	return fault.kind === 'reset' && fault.afterWrite === true;
 }

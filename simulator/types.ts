@@ -127,7 +127,8 @@ export type FaultKind =
 	| 'empty-body'
 	| 'status-after-write'
 	| 'slow-body'
-	| 'endless-body';
+	| 'endless-body'
+	| 'partial';
 
 export interface FaultSpec {
 	method?: 'GET' | 'POST';
@@ -145,6 +146,10 @@ export interface FaultSpec {
 	afterWrite?: boolean;
 	/** `slow-body`, `endless-body`: milliseconds between two body bytes (default 150). */
 	intervalMs?: number;
+	/** 'partial': GET /antigena lists only the actions with these codeids... */
+	keepCodeids?: number[];
+	/** ...or only the newest N (highest codeids) of what it would list. */
+	keepNewest?: number;
 }
 
 export interface RecordedRequest {

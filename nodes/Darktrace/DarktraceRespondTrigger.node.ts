@@ -9,19 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { indexByDevice, normalizeAction, simplifyAction, splitActionsResponse, toNumber } from './helpers/action';
-import {
-	EVENT_LABELS,
-	actionMatcher,
-	parseEvents,
-	pickSample,
-	planPoll,
-	readState,
-	triggerQuery,
-	writeState,
-	type Emission,
-	type TriggerEvent,
-} from './helpers/pollState';
-import { InputError, parseIdList, parseInhibitors, parseInteger, parseScore } from './helpers/validation';
+import { InputError } from './helpers/validation';
 import { DEFAULT_TIMEOUT_SECONDS, darktraceApiRequest } from './transport';
 import {
 	fullDeviceDetailsOption,
@@ -32,6 +20,10 @@ import {
 	simplifyField,
 	timeoutOption,
 } from './actions/common.descriptions';
+import { EVENT_LABELS } from './trigger/events';
+import { pickSample, planPoll, type Emission } from './trigger/planner';
+import { readState, writeState } from './trigger/seenState';
+import { parseTriggerSettings, type TriggerSettings } from './trigger/settings';
 
 /**
  * Activations where the user has just switched the workflow on (or saved it): actions already pending
@@ -45,47 +37,15 @@ const SWITCHED_ON_BY_USER: readonly string[] = ['activate', 'update', 'create', 
 /** How many actions a manual run ("Fetch Test Event") shows: n8n's triggers show one sample. */
 const SAMPLE_SIZE = 1;
 
-interface TriggerSettings {
-	events: TriggerEvent[];
-	qs: IDataObject;
-	matches: (raw: IDataObject) => boolean;
-	simple: boolean;
-	emitExisting: boolean;
-	timeoutSeconds: number;
-}
-
-/** Reads and checks every parameter; a bad one throws before any request is sent. */
-function parseSettings(ctx: IPollFunctions): TriggerSettings {
-	const rawEvents = ctx.getNodeParameter('events', ['pendingAction']) as unknown;
-	const events = parseEvents(rawEvents);
-	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
-	const options = ctx.getNodeParameter('options', {}) as IDataObject;
-	const deviceIds = parseIdList('Device IDs', filters.deviceIds);
-	const inhibitors = parseInhibitors(filters.inhibitors);
-	const minScore = parseScore('Minimum Score', filters.minScore);
-	const timeout = options.timeout;
-	const timeoutSeconds =
-		timeout === undefined || timeout === null || timeout === ''
-			? DEFAULT_TIMEOUT_SECONDS
-			: parseInteger('Timeout (Seconds)', timeout, 'Give the timeout in whole seconds, from 1 to 600.', 1, 600);
-	return {
-		events,
-		qs: triggerQuery(events, {
-			deviceIds,
-			fullDeviceDetails: options.fullDeviceDetails === true,
-			includeHistory: options.includeHistory === true,
-		}),
-		matches: actionMatcher({ minScore, inhibitors, deviceIds }),
-		simple: ctx.getNodeParameter('simple', true) !== false,
-		emitExisting: options.emitExisting === true,
-		timeoutSeconds,
-	};
-}
-
 /** The settings, or a NodeOperationError naming the field, the value and the fix. */
 function readSettings(ctx: IPollFunctions): TriggerSettings {
 	try {
-		return parseSettings(ctx);
+		return parseTriggerSettings({
+			events: ctx.getNodeParameter('events', ['pendingAction']),
+			filters: ctx.getNodeParameter('filters', {}) as IDataObject,
+			options: ctx.getNodeParameter('options', {}) as IDataObject,
+			simple: ctx.getNodeParameter('simple', true),
+		});
 	} catch (error) {
 		if (error instanceof InputError)
 			throw new NodeOperationError(ctx.getNode(), error.message, { description: error.fix });
@@ -193,7 +153,7 @@ export class DarktraceRespondTrigger implements INodeType {
 			method: 'GET',
 			endpoint: '/antigena',
 			qs: settings.qs,
-			timeoutSeconds: settings.timeoutSeconds,
+			timeoutSeconds: settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
 		});
 		let response: ReturnType<typeof splitActionsResponse>;
 		try {
@@ -219,14 +179,27 @@ export class DarktraceRespondTrigger implements INodeType {
 
 		const staticData = this.getWorkflowStaticData('node');
 		const plan = planPoll({
-			previous: readState(staticData, settings.events),
+			previous: readState(staticData, serverTime),
 			events: settings.events,
 			actions: response.actions,
 			now: serverTime,
+			local: Date.now(),
 			matches: settings.matches,
 			emitExisting: settings.emitExisting || !SWITCHED_ON_BY_USER.includes(this.getActivationMode()),
 		});
-		if (plan.next) writeState(staticData, plan.next);
+		if (plan.changed) writeState(staticData, plan.next);
+		if (plan.invalid.length > 0) {
+			// Such an action cannot be tracked, nor approved by codeid: say so on every poll that meets one.
+			const shown = plan.invalid.slice(0, 5).map((value) => JSON.stringify(value) ?? 'missing');
+			this.logger.warn(
+				`Darktrace RESPOND Trigger: ${plan.invalid.length} action(s) from GET /antigena have no valid "codeid" (a positive whole number), so they cannot be emitted: ${shown.join(', ')}`,
+			);
+		}
+		if (plan.clockHeld) {
+			this.logger.warn(
+				`Darktrace RESPOND Trigger: the appliance's clock jumped by more than an hour against n8n's; ${plan.held} action(s) whose state depends on the time wait for the next poll to confirm it`,
+			);
+		}
 		if (plan.emit.length === 0) return null;
 		return [toItems(plan.emit, response, serverTime, settings.simple)];
 	}

@@ -123,7 +123,35 @@ async function triggerTests(ctx: E2eContext, startedAt: number, pendingAtStart: 
 		assertOnce(list);
 		assert.deepEqual(emitted(list).sort((a, b) => a - b), [...pendingAtStart, ...newOnes, later].sort((a, b) => a - b));
 	});
+
+	await suite.test(PARTIAL_TEST, async () => {
+		const before = (await n8n.executions(WORKFLOWS.trigger)).length;
+		// An appliance glitch: the next answer lists only the new action, the ones after it everything.
+		const fresh = sim.createPendingAction({ did: 102, score: 0.77 }).codeid;
+		sim.injectFault({ kind: 'partial', keepCodeids: [fresh], times: 1 });
+		await repoll(ctx);
+		const list = await n8n.waitForExecutions(WORKFLOWS.trigger, before + 1);
+		assert.equal(list.length, before + 1, 'exactly one new execution');
+		assert.deepEqual(codeids(triggerItems(list[before])), [fresh]);
+		let since = Date.now();
+		await repoll(ctx);
+		await waitForPoll(sim, since);
+		assert.equal((await n8n.executions(WORKFLOWS.trigger)).length, before + 1, 'the full answer re-emitted nothing');
+		await n8n.stop();
+		since = Date.now();
+		await n8n.start();
+		await waitForPoll(sim, since);
+		since = Date.now();
+		await repoll(ctx);
+		await waitForPoll(sim, since);
+		const after = await n8n.executions(WORKFLOWS.trigger);
+		assert.equal(after.length, before + 1, 'after a restart, full answers re-emit nothing');
+		assertOnce(after);
+	});
 }
+
+const PARTIAL_TEST =
+	'trigger: a partial answer carrying one new action, then full answers and a restart: the new action once, nothing old again';
 
 interface TestAnswer {
 	data?: { status?: string; message?: string };
@@ -173,6 +201,7 @@ export async function serverTests(ctx: E2eContext, hasTrigger: boolean): Promise
 		'trigger: activation emits the actions already pending, once, with device details',
 		'trigger: new pending actions are emitted once (re-poll via deactivate/activate)',
 		'trigger: after an n8n restart nothing is emitted again; a new action is emitted once',
+		PARTIAL_TEST,
 	];
 	if (hasTrigger) await n8n.activateOffline(WORKFLOWS.trigger);
 	const pendingAtStart = pendingActions(sim).map((a) => a.codeid);

@@ -69,3 +69,22 @@ test.each(faults)('%s: the poll fails, nothing is lost or repeated after recover
 	);
 	expect(await restarted.poll()).toBeNull();
 });
+
+test('a partial answer (an appliance glitch): the new action it carries once, nothing seen before again', async () => {
+	sim.reset('empty');
+	sim.clearFaults();
+	const creds = credentialsFor(sim);
+	const parameters = { events: ['pendingAction', 'actionActive'] };
+	const type = new DarktraceRespondTrigger();
+	const seen = Array.from({ length: 5 }, () => sim.createPendingAction());
+	const harness = pollHarness({ type, parameters, credentials: creds });
+	expect(await harness.poll()).toBeNull(); // activation baseline
+	expect((await post(sim, '/antigena', { codeid: seen[0].codeid, activate: true })).status).toBe(200);
+	const fresh = sim.createPendingAction();
+	sim.injectFault({ kind: 'partial', keepNewest: 1, times: 1 });
+	expect(ids(await harness.poll())).toEqual([`${fresh.codeid}:pendingAction`]);
+	// The full list again, then after a restart: only what the glitch hid and had changed.
+	expect(ids(await harness.poll())).toEqual([`${seen[0].codeid}:actionActive`]);
+	const restarted = pollHarness({ type, parameters, credentials: creds }, harness.saved);
+	expect(await restarted.poll('trigger', 'init')).toBeNull();
+});

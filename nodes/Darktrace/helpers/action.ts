@@ -135,6 +135,34 @@ export function normalizeAction(raw: IDataObject, now: number): NormalizedAction
 	return action;
 }
 
+export interface ActionFilters {
+	codeid?: number;
+	deviceIds?: readonly number[];
+	inhibitors?: readonly string[];
+	ip?: (ip: string) => boolean;
+	/** "Not set" (no filtering) when undefined or 0: the UI's default is 0. */
+	minScore?: number;
+	origin?: 'any' | 'manual' | 'automatic';
+	states?: readonly string[];
+}
+
+/**
+ * The client-side filters of Get Many and the trigger, as one test on an action: raw (loose types),
+ * normalised or simplified. `states` reads the computed `state` field, so only callers that have one pass it.
+ */
+export function actionMatcher(filters: ActionFilters): (a: IDataObject) => boolean {
+	const { codeid, ip, minScore, origin = 'any', inhibitors = [], states = [] } = filters;
+	const devices = new Set(filters.deviceIds ?? []);
+	return (a) =>
+		(codeid === undefined || (toNumber(a.codeid) ?? toNumber(a.code)) === codeid) &&
+		(devices.size === 0 || devices.has(toNumber(a.did) ?? -1)) &&
+		(inhibitors.length === 0 || inhibitors.includes(String(a.action ?? ''))) &&
+		(ip === undefined || ip(String(a.ip ?? ''))) &&
+		(minScore === undefined || minScore <= 0 || (toNumber(a.score) ?? 0) >= minScore) &&
+		(origin === 'any' || toBool(a.manual) === (origin === 'manual')) &&
+		(states.length === 0 || states.includes(String(a.state)));
+}
+
 export interface ActionsResponse {
 	actions: IDataObject[];
 	devices: IDataObject[];

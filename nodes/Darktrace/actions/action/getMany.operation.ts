@@ -2,12 +2,12 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import {
 	ACTION_STATES,
+	actionMatcher,
 	indexByDevice,
 	normalizeAction,
 	simplifyAction,
 	splitActionsResponse,
 	toNumber,
-	type NormalizedAction,
 } from '../../helpers/action';
 import {
 	InputError,
@@ -210,21 +210,18 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject, timeZo
 	const responseData = parseResponseData(options.responseData);
 	if (responseData) qs.responsedata = responseData;
 
-	const codeid = isSet(filters.codeId) ? parseCodeId(filters.codeId) : undefined;
-	const inhibitors: string[] = parseInhibitors(filters.inhibitors);
-	const matchIp = filters.ip ? ipMatcher(filters.ip) : undefined;
-	const minScore = isSet(filters.minScore) ? parseScore('Minimum Score', filters.minScore) : undefined;
 	const origin = filters.origin ?? 'any';
-	if (!['any', 'manual', 'automatic'].includes(origin)) {
+	if (origin !== 'any' && origin !== 'manual' && origin !== 'automatic') {
 		throw new InputError('Origin', origin, 'Use "any", "manual" or "automatic".', 'is not an option');
 	}
-	const keep = (a: Pick<NormalizedAction, 'codeid' | 'action' | 'ip' | 'score' | 'manual' | 'state'>) =>
-		(codeid === undefined || a.codeid === codeid) &&
-		(inhibitors.length === 0 || inhibitors.includes(a.action)) &&
-		(matchIp === undefined || matchIp(a.ip)) &&
-		(minScore === undefined || a.score >= minScore) &&
-		(origin === 'any' || a.manual === (origin === 'manual')) &&
-		(states.length === 0 || states.includes(a.state));
+	const keep = actionMatcher({
+		codeid: isSet(filters.codeId) ? parseCodeId(filters.codeId) : undefined,
+		inhibitors: parseInhibitors(filters.inhibitors),
+		ip: filters.ip ? ipMatcher(filters.ip) : undefined,
+		minScore: parseScore('Minimum Score', filters.minScore),
+		origin,
+		states,
+	});
 	return { qs, keep, raw: responseData !== undefined };
 }
 
@@ -268,7 +265,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 				// Straight to the simplified item: a full normalised copy of each action is only garbage here.
 				const blocked = options.includeConnections ? (connections.get(did) ?? []) : undefined;
 				const item = simplifyAction(rawAction, serverTime, devices.get(did), blocked);
-				if (keep(item as NormalizedAction)) out.push(item);
+				if (keep(item)) out.push(item);
 				continue;
 			}
 			const action = normalizeAction(rawAction, serverTime);
