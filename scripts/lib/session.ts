@@ -49,11 +49,16 @@ export interface ExampleRun {
 }
 
 /** Runs every example that starts with a Manual Trigger, in file order, printing a summary of each. */
-export async function runManualExamples(session: Session, print: (line: string) => void): Promise<ExampleRun[]> {
+export async function runManualExamples(
+	session: Session,
+	print: (line: string) => void,
+	after: (run: WorkflowRun) => void = () => {},
+): Promise<ExampleRun[]> {
 	const results: ExampleRun[] = [];
 	for (const example of session.examples.filter((e) => isManual(e.workflow))) {
 		const run = await session.n8n.execute(example.workflow.id);
 		for (const line of describeRun(example.workflow, run)) print(line);
+		after(run);
 		results.push({ example, run });
 	}
 	return results;
