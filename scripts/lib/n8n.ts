@@ -456,7 +456,11 @@ export class N8n {
 	async startManualRun(workflowId: string): Promise<string> {
 		const saved = await this.rest<{ data?: WorkflowJson }>('GET', `/workflows/${workflowId}`);
 		if (saved.status !== 200 || !saved.body.data) throw new Error(`GET /rest/workflows/${workflowId}: HTTP ${saved.status} ${JSON.stringify(saved.body)}`);
-		const started = await this.rest<{ data?: { executionId?: string } }>('POST', `/workflows/${workflowId}/run`, { workflowData: saved.body.data });
+		const trigger = saved.body.data.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+		if (!trigger) throw new Error(`Workflow ${workflowId} has no Manual Trigger`);
+		// n8n 2.x runs the saved workflow from the named trigger; 1.x takes the workflow in the body.
+		const body = { triggerToStartFrom: { name: trigger.name }, workflowData: saved.body.data };
+		const started = await this.rest<{ data?: { executionId?: string } }>('POST', `/workflows/${workflowId}/run`, body);
 		const executionId = started.body.data?.executionId;
 		if (started.status !== 200 || !executionId) {
 			throw new Error(`POST /rest/workflows/${workflowId}/run: HTTP ${started.status} ${JSON.stringify(started.body)}`);

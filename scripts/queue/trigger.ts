@@ -92,7 +92,7 @@ export async function triggerTests(ctx: E2eContext, queue: QueueDeployment): Pro
 		// The poll at activation, then one on the schedule.
 		await waitForPolls(ctx, since, 2);
 		assert.equal((await n8n.executions(WORKFLOW)).length, before, 'the restart re-emitted nothing');
-		const created = sim.createPendingAction({ did: 206, score: 0.66 }).codeid;
+		const created = sim.createPendingAction({ did: 103, score: 0.66 }).codeid;
 		const list = await nextExecution(ctx, queue, before);
 		const worker = assertOnWorker(queue, list[before]);
 		assert.deepEqual(emittedBy(list[before]), [created]);
