@@ -93,8 +93,14 @@ export function parseDarktraceCredentials(data: DarktraceCredentialData): Darktr
 	return parsed;
 }
 
+/** The instance URL as errors may show it: without any `user:password@`. */
+function withoutUserinfo(url: string): string {
+	return url.replace(/^(\s*(?:[a-z][a-z0-9+.-]*:\/\/)?)[^/?#]*@/i, '$1');
+}
+
 function parseUncached(data: DarktraceCredentialData): DarktraceCredentials {
 	const rawUrl = typeof data.url === 'string' ? data.url : '';
+	const shownUrl = withoutUserinfo(rawUrl);
 	if (rawUrl.trim() === '') {
 		throw new DarktraceCredentialError(
 			'url',
@@ -105,17 +111,17 @@ function parseUncached(data: DarktraceCredentialData): DarktraceCredentials {
 	if (rawUrl.trim() !== rawUrl) {
 		throw new DarktraceCredentialError(
 			'url',
-			`The Darktrace credential's instance URL "${rawUrl}" starts or ends with whitespace`,
+			`The Darktrace credential's instance URL "${shownUrl}" starts or ends with whitespace`,
 			'Remove the spaces around the address.',
 		);
 	}
 	if (!/^https?:\/\//i.test(rawUrl)) {
 		throw new DarktraceCredentialError(
 			'url',
-			`The Darktrace credential's instance URL "${rawUrl}" has no http(s):// scheme`,
+			`The Darktrace credential's instance URL "${shownUrl}" has no http(s):// scheme`,
 			/^[a-z][a-z0-9+.-]*:\/\//i.test(rawUrl)
 				? 'Use an https:// address (http:// only for a local test appliance).'
-				: `Write it as https://${rawUrl.replace(/\/+$/, '')}`,
+				: `Write it as https://${shownUrl.replace(/\/+$/, '')}`,
 		);
 	}
 	let parsed: URL | undefined;
@@ -127,21 +133,28 @@ function parseUncached(data: DarktraceCredentialData): DarktraceCredentials {
 	if (parsed === undefined) {
 		throw new DarktraceCredentialError(
 			'url',
-			`The Darktrace credential's instance URL "${rawUrl}" is not a valid URL`,
+			`The Darktrace credential's instance URL "${shownUrl}" is not a valid URL`,
 			'Enter the appliance address, e.g. https://darktrace.example.com',
 		);
 	}
 	if (parsed.search || parsed.hash || rawUrl.includes('?') || rawUrl.includes('#')) {
 		throw new DarktraceCredentialError(
 			'url',
-			`The Darktrace credential's instance URL "${rawUrl}" has a query or fragment`,
+			`The Darktrace credential's instance URL "${shownUrl}" has a query or fragment`,
 			`Use only the appliance address: ${parsed.origin}`,
 		);
 	}
-	if (parsed.pathname !== '/' || parsed.username || parsed.password) {
+	if (parsed.username || parsed.password) {
 		throw new DarktraceCredentialError(
 			'url',
-			`The Darktrace credential's instance URL "${rawUrl}" has a path or user info`,
+			`The Darktrace credential's instance URL for ${parsed.origin} contains a user name or password`,
+			`Remove the "user:password@" part: the appliance authenticates with the token pair. Use ${parsed.origin}`,
+		);
+	}
+	if (parsed.pathname !== '/') {
+		throw new DarktraceCredentialError(
+			'url',
+			`The Darktrace credential's instance URL "${shownUrl}" has a path`,
 			`Use only the appliance address, without a path such as /antigena: ${parsed.origin}`,
 		);
 	}
@@ -255,6 +268,9 @@ export interface SignableRequestOptions {
 	headers?: Record<string, unknown>;
 	skipSslCertificateValidation?: boolean;
 	rejectUnauthorized?: boolean;
+	disableFollowRedirect?: boolean;
+	followRedirect?: boolean;
+	followAllRedirects?: boolean;
 	[key: string]: unknown;
 }
 
@@ -407,5 +423,10 @@ export function signDarktraceRequest<T extends SignableRequestOptions>(
 
 	options.skipSslCertificateValidation = credentials.ignoreSslIssues;
 	options.rejectUnauthorized = !credentials.ignoreSslIssues;
+	// Signed headers must not follow a redirect to another origin (n8n strips only Authorization there):
+	// no redirect is followed, on the modern path (disableFollowRedirect) or the legacy one.
+	options.disableFollowRedirect = true;
+	options.followRedirect = false;
+	options.followAllRedirects = false;
 	return options;
 }

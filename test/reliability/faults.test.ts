@@ -69,14 +69,18 @@ describe('reads: bounded retries, then a clear error', () => {
 		expectNoSecret(error);
 	});
 
-	test('latency beyond the Timeout option: retried, then a timeout error that names the option', async () => {
+	test('latency beyond the Timeout option: the Timeout bounds the whole exchange, retries included', async () => {
 		sim.injectFault({ kind: 'latency', delayMs: 1500 });
+		const started = Date.now();
 		const error = await runError(sim, { ...summary, options: { timeout: 1 } });
+		const elapsed = Date.now() - started;
 		expect(error.message).toBe('GET /antigena/summary timed out');
 		expect(error.description).toMatch(/Timeout/);
-		// The simulator logs a request when it answers: wait for the last delayed one.
+		expect(elapsed).toBeGreaterThanOrEqual(950);
+		expect(elapsed).toBeLessThan(2000);
+		// The simulator logs a request when it answers: wait for the delayed one. No time was left to retry.
 		await new Promise((r) => setTimeout(r, 1600));
-		expect(reads().length).toBe(3);
+		expect(reads().length).toBe(1);
 	});
 
 	test('an HTML login page with 200: not retried, says it is a login page', async () => {

@@ -3,6 +3,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 /** Sends an item's request(s) and returns its output objects. */
 export type Send = () => Promise<IDataObject[]>;
 
+/** A write: the router sends it at most once per item per execution (see helpers/writeOnce.ts). */
+export interface Write {
+	send: Send;
+	/** Reads the appliance: the item's output (`alreadyApplied: true`) if this write already took effect. */
+	findApplied: () => Promise<IDataObject[] | undefined>;
+	/** Look before every send, not only when n8n runs the write again (Create Manual, Extend by Add Time). */
+	lookFirst: boolean;
+}
+
 /**
  * One operation: its parameters, and `prepare`, which reads and validates an item's parameters and
  * returns the request to send. The router prepares every item before sending anything, so invalid
@@ -10,7 +19,7 @@ export type Send = () => Promise<IDataObject[]>;
  */
 export interface Operation {
 	description: INodeProperties[];
-	prepare(this: IExecuteFunctions, itemIndex: number): Send;
+	prepare(this: IExecuteFunctions, itemIndex: number): Send | Write;
 }
 
 export type DarktraceResource = 'action' | 'summary';

@@ -316,3 +316,17 @@ export function parseResponseData(value: unknown): string | undefined {
 	}
 	return value.trim();
 }
+
+export function parseTimeout(value: unknown): number {
+	return parseInteger('Timeout (Seconds)', value, 'Give the timeout in whole seconds, from 1 to 600.', 1, 600);
+}
+
+export function parseConcurrency(value: unknown): number {
+	return parseInteger(
+		'Max Requests in Flight',
+		value,
+		'Give a whole number from 1 (one request after another) to 10.',
+		1,
+		10,
+	);
+}

@@ -161,8 +161,36 @@ function serverTime(headers: Record<string, unknown>): number {
 }
 
 /**
- * Sends one request and returns the parsed JSON body and the appliance's time. Reads are retried on network errors, 429 and
- * 5xx (honouring Retry-After up to 10 s); writes are sent exactly once.
+ * How a write that failed ended, for the write-once rules (`actions/writeOnce.ts`): `notSent` when it
+ * provably never reached the appliance (connection refused, DNS, TLS handshake), `rejected` when the
+ * appliance answered that it did not apply it (4xx), `unknown` when it may have been applied.
+ */
+export type WriteOutcome = 'notSent' | 'rejected' | 'unknown';
+
+const writeOutcomes = new WeakMap<object, WriteOutcome>();
+
+/** How a write request failed, as classified here; undefined for an error raised before any write was
+ * sent (invalid input or credential, a failed read before the write). */
+export function writeOutcomeOf(error: unknown): WriteOutcome | undefined {
+	return error !== null && typeof error === 'object' ? writeOutcomes.get(error) : undefined;
+}
+
+function classified<T extends object>(error: T, outcome: WriteOutcome): T {
+	writeOutcomes.set(error, outcome);
+	return error;
+}
+
+/** The signal that ends the exchange: its deadline, or the execution being cancelled. */
+function exchangeSignal(ctx: DarktraceContext, deadline: AbortSignal): AbortSignal {
+	const cancel = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal?.();
+	return cancel ? AbortSignal.any([deadline, cancel]) : deadline;
+}
+
+/**
+ * Sends one request and returns the parsed JSON body and the appliance's time. Reads are retried on
+ * network errors, 429 and 5xx (honouring Retry-After up to 10 s); writes are sent exactly once. The
+ * timeout is one deadline for the whole exchange: connecting, the answer's headers and its whole body,
+ * and a read's retries.
  */
 export async function darktraceApiRequest(
 	this: DarktraceContext,
@@ -177,6 +205,12 @@ export async function darktraceApiRequest(
 	const what = `${request.method} ${request.endpoint}`;
 	const host = credentials.baseUrl;
 	const attempts = isWrite ? 1 : READ_ATTEMPTS;
+	const timeoutMs = Math.round((request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000);
+	const deadlineAt = Date.now() + timeoutMs;
+	const deadline = AbortSignal.timeout(timeoutMs);
+	const signal = exchangeSignal(this, deadline);
+	/** Whether a read may wait `ms` and try again before the deadline. */
+	const mayRetryRead = (attempt: number, ms: number) => !isWrite && attempt < attempts && Date.now() + ms < deadlineAt;
 
 	for (let attempt = 1; ; attempt++) {
 		const options: IHttpRequestOptions = {
@@ -189,7 +223,8 @@ export async function darktraceApiRequest(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			timeout: Math.round((request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000),
+			timeout: Math.max(1, deadlineAt - Date.now()),
+			abortSignal: signal as IHttpRequestOptions['abortSignal'],
 		};
 		let response: FullResponse;
 		try {
@@ -197,13 +232,20 @@ export async function darktraceApiRequest(
 				credentialsDecrypted,
 			})) as FullResponse;
 		} catch (error) {
-			const { code, message } = networkCode(error);
+			let { code, message } = networkCode(error);
+			if (deadline.aborted) {
+				code = 'ECONNABORTED';
+				message = `timeout of ${timeoutMs} ms exceeded`;
+			}
 			if (isWrite) {
 				// A connection refused or a TLS failure happens before anything is sent: that is not unknown.
 				const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || /certificate|ssl|tls/i.test(message);
-				if (!notSent) throw unknownOutcome(this, request, describeNoAnswer(code, message), itemIndex);
+				if (!notSent) {
+					throw classified(unknownOutcome(this, request, describeNoAnswer(code, message), itemIndex), 'unknown');
+				}
+				throw classified(apiError(this, translateNetworkError(code, message, host, what), itemIndex), 'notSent');
 			}
-			if (!isWrite && attempt < attempts && code && RETRYABLE_CODES.includes(code)) {
+			if (code && RETRYABLE_CODES.includes(code) && !deadline.aborted && mayRetryRead(attempt, BACKOFF_MS[attempt - 1])) {
 				await sleep(BACKOFF_MS[attempt - 1]);
 				continue;
 			}
@@ -223,26 +265,36 @@ export async function darktraceApiRequest(
 
 		if (isWrite && (statusCode >= 500 || (statusCode >= 200 && statusCode < 300))) {
 			// 5xx from a gateway, or a 2xx we cannot read: the appliance may have applied the write.
-			throw unknownOutcome(
-				this,
-				request,
-				statusCode >= 500 ? `HTTP ${statusCode}` : 'unreadable answer',
-				itemIndex,
-				statusCode,
+			throw classified(
+				unknownOutcome(
+					this,
+					request,
+					statusCode >= 500 ? `HTTP ${statusCode}` : 'unreadable answer',
+					itemIndex,
+					statusCode,
+				),
+				'unknown',
 			);
 		}
-		if (!isWrite && attempt < attempts && RETRYABLE_STATUS.includes(statusCode)) {
+		if (RETRYABLE_STATUS.includes(statusCode)) {
 			const wait = retryAfterMs(headers, Date.now());
-			if (wait === undefined || wait <= MAX_RETRY_AFTER_MS) {
+			if ((wait === undefined || wait <= MAX_RETRY_AFTER_MS) && mayRetryRead(attempt, wait ?? BACKOFF_MS[attempt - 1])) {
 				await sleep(wait ?? BACKOFF_MS[attempt - 1]);
 				continue;
 			}
 		}
-		if (!isWrite && attempt < attempts && statusCode >= 200 && statusCode < 300 && !looksLikeHtml(body)) {
+		if (
+			statusCode >= 200 &&
+			statusCode < 300 &&
+			!looksLikeHtml(body) &&
+			mayRetryRead(attempt, BACKOFF_MS[attempt - 1])
+		) {
 			// A truncated or empty JSON answer to a read: read again.
 			await sleep(BACKOFF_MS[attempt - 1]);
 			continue;
 		}
-		throw apiError(this, translateAnswer({ statusCode, body, headers }, what), itemIndex, statusCode, body);
+		const error = apiError(this, translateAnswer({ statusCode, body, headers }, what), itemIndex, statusCode, body);
+		// A 3xx or 4xx answer: the appliance (or what stands in front of it) did not apply the write.
+		throw isWrite ? classified(error, 'rejected') : error;
 	}
 }

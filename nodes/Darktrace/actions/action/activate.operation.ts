@@ -10,7 +10,8 @@ import {
 	returnActionOption,
 	timeoutOption,
 } from '../common.descriptions';
-import type { Send } from '../node.type';
+import type { Write } from '../node.type';
+import { readOptions } from '../options';
 import { changeAction } from './common';
 
 const properties: INodeProperties[] = [
@@ -37,12 +38,12 @@ export const description = updateDisplayOptions(
 );
 
 /** Approves a pending action: POST /antigena {codeid, activate: true, reason, duration?}. */
-export function prepare(this: IExecuteFunctions, i: number): Send {
+export function prepare(this: IExecuteFunctions, i: number): Write {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
-	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
+	const options = readOptions.call(this, i);
 	const body: IDataObject & { codeid: number } = { codeid, activate: true };
 	if (reason) body.reason = reason;
 	if (options.duration !== undefined) body.duration = parseDuration(options.duration);
-	return () => changeAction.call(this, i, 'activate', body, options);
+	return changeAction.call(this, i, 'activate', body, options);
 }

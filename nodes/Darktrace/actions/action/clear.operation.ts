@@ -3,7 +3,8 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { parseCodeId, parseReason } from '../../helpers/validation';
 import { getParameter } from '../../helpers/parameters';
 import { codeIdField, reasonField, writeOptions } from '../common.descriptions';
-import type { Send } from '../node.type';
+import type { Write } from '../node.type';
+import { readOptions } from '../options';
 import { changeAction } from './common';
 
 const properties: INodeProperties[] = [
@@ -22,11 +23,11 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['clear'] } }, properties);
 
 /** Clears an active, pending or expired action: POST /antigena {codeid, clear: true, reason}. */
-export function prepare(this: IExecuteFunctions, i: number): Send {
+export function prepare(this: IExecuteFunctions, i: number): Write {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
-	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
+	const options = readOptions.call(this, i);
 	const body: IDataObject & { codeid: number } = { codeid, clear: true };
 	if (reason) body.reason = reason;
-	return () => changeAction.call(this, i, 'clear', body, options);
+	return changeAction.call(this, i, 'clear', body, options);
 }

@@ -1,17 +1,17 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { normalizeAction, simplifyAction, splitActionsResponse, type NormalizedAction } from '../../helpers/action';
+import { changeApplied, type ChangeOperation } from '../../helpers/writeOnce';
 import { darktraceApiRequest } from '../../transport';
-
-export interface WriteOptions {
-	returnAction?: boolean;
-	timeout?: number;
-}
+import type { Write } from '../node.type';
+import type { ItemOptions } from '../options';
 
 export interface FoundAction {
 	action: NormalizedAction;
 	/** The same action as Simplify shows it. */
 	simplified: IDataObject;
+	/** The appliance's clock when it answered, epoch ms. */
+	serverTime: number;
 }
 
 /** Finds one action by code ID; cleared and historic actions included. Throws a clear "not found". */
@@ -38,41 +38,79 @@ export async function getActionByCodeId(
 				'The appliance keeps actions until 14 days after they expire. Check the code ID (the action\'s "codeid", not the model breach "pbid" or the device "did").',
 		});
 	}
-	return { action: normalizeAction(raw, serverTime), simplified: simplifyAction(raw, serverTime) };
+	const now = serverTime;
+	return { action: normalizeAction(raw, now), simplified: simplifyAction(raw, now), serverTime: now };
 }
 
 /**
- * Changes an action's state with POST /antigena and reports what happened. Sent once, never retried.
+ * "Return Action After Write": the action as it is after a write that succeeded. A failed read-back
+ * never hides the write's success: the result keeps it, with `readBackError` beside it.
  */
-export async function changeAction(
+export async function addActionAfterWrite(
+	this: IExecuteFunctions,
+	result: IDataObject,
+	codeid: number,
+	itemIndex: number,
+	options: ItemOptions,
+	extraQs?: IDataObject,
+): Promise<void> {
+	try {
+		result.action = (await getActionByCodeId.call(this, codeid, itemIndex, options.timeout, extraQs)).simplified;
+	} catch (error) {
+		result.action = null;
+		result.readBackError = `The write was applied, but reading action ${codeid} back failed: ${(error as Error).message}`;
+	}
+}
+
+/**
+ * A state change with POST /antigena, sent at most once (see helpers/writeOnce.ts). `findApplied`
+ * reads the action and reports the change as already applied when the appliance shows it took effect.
+ */
+export function changeAction(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	operation: 'activate' | 'extend' | 'clear' | 'reactivate',
+	operation: ChangeOperation,
 	body: IDataObject & { codeid: number },
-	options: WriteOptions,
-): Promise<IDataObject[]> {
+	options: ItemOptions,
+): Write {
 	const { codeid } = body;
-	const { body: response } = await darktraceApiRequest.call(this, {
-		method: 'POST',
-		endpoint: '/antigena',
-		body,
-		itemIndex,
-		timeoutSeconds: options.timeout,
-		write: {
-			description: `${operation} RESPOND action ${codeid}`,
-			howToCheck: `Check the action with Action > Get (code ID ${codeid}) before running this again.`,
-		},
-	});
-	const result: IDataObject = {
-		codeid,
-		operation,
-		success: (response as IDataObject).response === 'SUCCESS',
-		reason: body.reason ?? '',
-		response: response as IDataObject,
+	const reason = (body.reason as string | undefined) ?? '';
+	const result = (response: IDataObject | null, alreadyApplied: boolean): IDataObject => {
+		const out: IDataObject = {
+			codeid,
+			operation,
+			success: alreadyApplied || response?.response === 'SUCCESS',
+			alreadyApplied,
+			reason,
+			response,
+		};
+		if (body.duration !== undefined) out.duration = body.duration;
+		return out;
 	};
-	if (body.duration !== undefined) result.duration = body.duration;
-	if (options.returnAction) {
-		result.action = (await getActionByCodeId.call(this, codeid, itemIndex, options.timeout)).simplified;
-	}
-	return [result];
+	return {
+		lookFirst: false,
+		findApplied: async () => {
+			const found = await getActionByCodeId.call(this, codeid, itemIndex, options.timeout);
+			if (!changeApplied(operation, found.action, reason, found.serverTime)) return undefined;
+			const out = result(null, true);
+			if (options.returnAction) out.action = found.simplified;
+			return [out];
+		},
+		send: async () => {
+			const { body: response } = await darktraceApiRequest.call(this, {
+				method: 'POST',
+				endpoint: '/antigena',
+				body,
+				itemIndex,
+				timeoutSeconds: options.timeout,
+				write: {
+					description: `${operation} RESPOND action ${codeid}`,
+					howToCheck: `Check the action with Action > Get (code ID ${codeid}) before running this again.`,
+				},
+			});
+			const out = result(response as IDataObject, false);
+			if (options.returnAction) await addActionAfterWrite.call(this, out, codeid, itemIndex, options);
+			return [out];
+		},
+	};
 }

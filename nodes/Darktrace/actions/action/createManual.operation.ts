@@ -1,12 +1,14 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { INHIBITORS } from '../../helpers/action';
+import { INHIBITORS, normalizeAction, simplifyAction, splitActionsResponse } from '../../helpers/action';
+import { findCreatedManualAction } from '../../helpers/writeOnce';
 import { parseConnections, parseDeviceId, parseDuration, parseInhibitor, parseReason } from '../../helpers/validation';
 import { getParameter } from '../../helpers/parameters';
 import { darktraceApiRequest } from '../../transport';
 import { durationField, reasonField, writeOptions } from '../common.descriptions';
-import type { Send } from '../node.type';
-import { getActionByCodeId } from './common';
+import type { Write } from '../node.type';
+import { readOptions } from '../options';
+import { addActionAfterWrite } from './common';
 
 const properties: INodeProperties[] = [
 	{
@@ -79,49 +81,78 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** POST /antigena/manual. Never retried: a retry would create a second action. */
-export function prepare(this: IExecuteFunctions, i: number): Send {
+/**
+ * POST /antigena/manual. Never sent twice: a second POST would create a second action. Before sending,
+ * the device's actions are read (`did=`, narrow) and a manual action this request already made is
+ * returned instead (helpers/writeOnce.ts, findCreatedManualAction).
+ */
+export function prepare(this: IExecuteFunctions, i: number): Write {
 	const did = parseDeviceId(getParameter.call(this, 'did', i));
 	const inhibitor = parseInhibitor(getParameter.call(this, 'inhibitor', i));
 	const duration = parseDuration(getParameter.call(this, 'duration', i));
 	const rawConnections = getParameter.call(this, 'connections.connection', i, []) as IDataObject[];
 	const connections = parseConnections(inhibitor, rawConnections);
 	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
-	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
+	const options = readOptions.call(this, i);
 
 	const body: IDataObject = { did, action: inhibitor, duration };
 	if (reason) body.reason = reason;
 	if (connections) body.connections = connections as unknown as IDataObject[];
 
-	return async () => {
-		const { body: response } = await darktraceApiRequest.call(this, {
-			method: 'POST',
-			endpoint: '/antigena/manual',
-			body,
-			itemIndex: i,
-			timeoutSeconds: options.timeout as number | undefined,
-			write: {
-				description: `create a manual "${INHIBITORS[inhibitor]}" action on device ${did}`,
-				howToCheck: `List the device's actions with Action > Get Many (Device ID ${did}) before running this again, or you may create a second action.`,
-			},
-		});
-		const answer = response as IDataObject;
-		const codeid = Number(answer.codeid ?? answer.code);
-		const result: IDataObject = {
-			codeid: Number.isFinite(codeid) ? codeid : null,
+	const result = (codeid: number | null, response: IDataObject | null, alreadyApplied: boolean): IDataObject => {
+		const out: IDataObject = {
+			codeid,
 			operation: 'createManual',
+			success: alreadyApplied || codeid !== null,
+			alreadyApplied,
 			did,
 			inhibitor,
 			label: INHIBITORS[inhibitor],
 			duration,
 			reason,
-			response: answer,
+			response,
 		};
-		if (connections) result.connections = connections as unknown as IDataObject[];
-		if (options.returnAction && Number.isFinite(codeid)) {
-			const found = await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined, { did });
-			result.action = found.simplified;
-		}
-		return [result];
+		if (connections) out.connections = connections as unknown as IDataObject[];
+		return out;
+	};
+
+	return {
+		lookFirst: true,
+		findApplied: async () => {
+			const { body: listing, serverTime } = await darktraceApiRequest.call(this, {
+				method: 'GET',
+				endpoint: '/antigena',
+				qs: { did },
+				itemIndex: i,
+				timeoutSeconds: options.timeout,
+			});
+			const now = serverTime;
+			const actions = splitActionsResponse(listing).actions.map((a) => normalizeAction(a, now));
+			const existing = findCreatedManualAction(actions, { did, inhibitor, reason, connections }, now);
+			if (!existing) return undefined;
+			const out = result(existing.codeid, null, true);
+			if (options.returnAction) out.action = simplifyAction(existing, now);
+			return [out];
+		},
+		send: async () => {
+			const { body: response } = await darktraceApiRequest.call(this, {
+				method: 'POST',
+				endpoint: '/antigena/manual',
+				body,
+				itemIndex: i,
+				timeoutSeconds: options.timeout,
+				write: {
+					description: `create a manual "${INHIBITORS[inhibitor]}" action on device ${did}`,
+					howToCheck: `List the device's actions with Action > Get Many (Device ID ${did}) before running this again, or you may create a second action.`,
+				},
+			});
+			const answer = response as IDataObject;
+			const codeid = Number(answer.codeid ?? answer.code);
+			const out = result(Number.isFinite(codeid) ? codeid : null, answer, false);
+			if (options.returnAction && Number.isFinite(codeid)) {
+				await addActionAfterWrite.call(this, out, codeid, i, options, { did });
+			}
+			return [out];
+		},
 	};
 }

@@ -1,16 +1,12 @@
-import {
-	NodeOperationError,
-	updateDisplayOptions,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { MAX_DURATION_SECONDS, parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
+import { InputError, MAX_DURATION_SECONDS, parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
+import { changeApplied } from '../../helpers/writeOnce';
 import { getParameter } from '../../helpers/parameters';
 import { codeIdField, durationField, reasonField, writeOptions } from '../common.descriptions';
-import type { Send } from '../node.type';
-import { changeAction, getActionByCodeId } from './common';
+import type { Write } from '../node.type';
+import { readOptions } from '../options';
+import { changeAction, getActionByCodeId, type FoundAction } from './common';
 
 const properties: INodeProperties[] = [
 	codeIdField,
@@ -42,59 +38,75 @@ export const description = updateDisplayOptions({ show: { resource: ['action'], 
 
 /**
  * Extends an active action: POST /antigena {codeid, duration, reason}. The API's `duration` is the new
- * total remaining time, not an increment; "Add Time" converts by reading the expiry first.
+ * total remaining time, not an increment; "Add Time" converts by reading the expiry first, and that read
+ * also shows whether this extension was already made (so a rerun never adds the time twice).
  */
-export function prepare(this: IExecuteFunctions, i: number): Send {
+export function prepare(this: IExecuteFunctions, i: number): Write {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const mode = getParameter.call(this, 'extendMode', i, 'setRemaining') as string;
 	const duration = parseDuration(getParameter.call(this, 'duration', i));
 	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
-	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
+	const options = readOptions.call(this, i);
 	if (mode !== 'setRemaining' && mode !== 'addTime') {
-		throw new NodeOperationError(this.getNode(), `Extend By "${mode}" is not an option`, {
-			itemIndex: i,
-			description: 'Use "setRemaining" or "addTime".',
-		});
+		throw new InputError('Extend By', mode, 'Use "setRemaining" or "addTime".', 'is not an option');
 	}
-	return async () => {
-		let total = duration;
-		let remainingBefore: number | undefined;
-		if (mode === 'addTime') {
-			const { action } = await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined);
+	const body: IDataObject & { codeid: number } = { codeid, duration };
+	if (reason) body.reason = reason;
+	const withMode = async (write: Promise<IDataObject[] | undefined>) => {
+		const output = await write;
+		for (const result of output ?? []) result.extendMode = mode;
+		return output;
+	};
+	if (mode === 'setRemaining') {
+		const write = changeAction.call(this, i, 'extend', body, options);
+		return {
+			lookFirst: false,
+			findApplied: () => withMode(write.findApplied()),
+			send: async () => (await withMode(write.send())) as IDataObject[],
+		};
+	}
+
+	// The action as read by findApplied, which the router always calls first for a write that looks first.
+	let found: FoundAction | undefined;
+	return {
+		lookFirst: true,
+		findApplied: async () => {
+			found = await getActionByCodeId.call(this, codeid, i, options.timeout);
+			if (!changeApplied('extend', found.action, reason, found.serverTime)) return undefined;
+			const result: IDataObject = { codeid, operation: 'extend', success: true, alreadyApplied: true, reason };
+			result.response = null;
+			result.extendMode = mode;
+			if (options.returnAction) result.action = found.simplified;
+			return [result];
+		},
+		send: async () => {
+			const { action } = found ?? (await getActionByCodeId.call(this, codeid, i, options.timeout));
+			found = undefined;
 			if (action.state !== 'active') {
-				throw new NodeOperationError(
-					this.getNode(),
-					`Action ${codeid} is ${action.state}, not active: only an active action can be extended`,
-					{
-						itemIndex: i,
-						description:
-							action.state === 'pending'
-								? 'Activate it first.'
-								: 'Use Reactivate to put a cleared or expired action back in force.',
-					},
+				throw new InputError(
+					'Code ID',
+					codeid,
+					action.state === 'pending'
+						? 'Activate it first.'
+						: 'Use Reactivate to put a cleared or expired action back in force.',
+					`names an action that is ${action.state}, not active: only an active action can be extended`,
 				);
 			}
-			remainingBefore = action.remainingSeconds;
-			total = remainingBefore + duration;
+			const remainingBefore = action.remainingSeconds;
+			const total = remainingBefore + duration;
 			if (total > MAX_DURATION_SECONDS) {
-				throw new NodeOperationError(
-					this.getNode(),
-					`Adding ${duration} s to the ${remainingBefore} s left on action ${codeid} exceeds 30 days`,
-					{
-						itemIndex: i,
-						description: 'Add less time.',
-					},
+				throw new InputError(
+					'Duration (Seconds)',
+					duration,
+					'Add less time.',
+					`added to the ${remainingBefore} s left on action ${codeid} exceeds 30 days`,
 				);
 			}
-		}
-		const body: IDataObject & { codeid: number } = { codeid, duration: total };
-		if (reason) body.reason = reason;
-		const [result] = await changeAction.call(this, i, 'extend', body, options);
-		result.extendMode = mode;
-		if (remainingBefore !== undefined) {
+			const [result] = await changeAction.call(this, i, 'extend', { ...body, duration: total }, options).send();
+			result.extendMode = mode;
 			result.remainingBefore = remainingBefore;
 			result.added = duration;
-		}
-		return [result];
+			return [result];
+		},
 	};
 }

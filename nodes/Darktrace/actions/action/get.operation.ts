@@ -1,9 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { parseCodeId } from '../../helpers/validation';
 import { getParameter } from '../../helpers/parameters';
 import { codeIdField, optionsCollection, simplifyField, timeoutOption } from '../common.descriptions';
 import type { Send } from '../node.type';
+import { readOptions } from '../options';
 import { getActionByCodeId } from './common';
 
 const properties: INodeProperties[] = [codeIdField, simplifyField, optionsCollection([timeoutOption])];
@@ -14,7 +15,7 @@ export const description = updateDisplayOptions({ show: { resource: ['action'], 
 export function prepare(this: IExecuteFunctions, i: number): Send {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const simple = getParameter.call(this, 'simple', i, true) as boolean;
-	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
+	const options = readOptions.call(this, i);
 	return async () => {
 		const { action, simplified } = await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined);
 		return [simple ? simplified : action];

@@ -35,6 +35,7 @@ import {
 	timeoutOption,
 } from '../common.descriptions';
 import type { Send } from '../node.type';
+import { readOptions } from '../options';
 
 const properties: INodeProperties[] = [
 	{
@@ -235,7 +236,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 				'Give a positive whole number, or turn on Return All.',
 			);
 	const filters = getParameter.call(this, 'filters', i, {}) as Filters;
-	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
+	const options = readOptions.call(this, i);
 	const simple = getParameter.call(this, 'simple', i, true) as boolean;
 	const { qs, keep, raw } = buildGetManyQuery(filters, options);
 

@@ -3,7 +3,8 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
 import { getParameter } from '../../helpers/parameters';
 import { codeIdField, durationField, reasonField, writeOptions } from '../common.descriptions';
-import type { Send } from '../node.type';
+import type { Write } from '../node.type';
+import { readOptions } from '../options';
 import { changeAction } from './common';
 
 const properties: INodeProperties[] = [
@@ -19,12 +20,12 @@ export const description = updateDisplayOptions(
 );
 
 /** Reactivates a cleared or expired action: POST /antigena {codeid, activate: true, duration, reason}. */
-export function prepare(this: IExecuteFunctions, i: number): Send {
+export function prepare(this: IExecuteFunctions, i: number): Write {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const duration = parseDuration(getParameter.call(this, 'duration', i));
 	const reason = parseReason(getParameter.call(this, 'reason', i, ''));
-	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
+	const options = readOptions.call(this, i);
 	const body: IDataObject & { codeid: number } = { codeid, activate: true, duration };
 	if (reason) body.reason = reason;
-	return () => changeAction.call(this, i, 'reactivate', body, options);
+	return changeAction.call(this, i, 'reactivate', body, options);
 }

@@ -1,7 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { parseResponseData, parseTimeWindow } from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
 import { darktraceApiRequest } from '../../transport';
 import {
 	endTimeField,
@@ -11,6 +10,7 @@ import {
 	timeoutOption,
 } from '../common.descriptions';
 import type { Send } from '../node.type';
+import { readOptions } from '../options';
 
 const properties: INodeProperties[] = [
 	optionsCollection([
@@ -33,7 +33,7 @@ export const description = updateDisplayOptions({ show: { resource: ['summary'],
 
 /** GET /antigena/summary: pending/active counts and the devices carrying them. */
 export function prepare(this: IExecuteFunctions, i: number): Send {
-	const options = getParameter.call(this, 'options', i, {}) as IDataObject;
+	const options = readOptions.call(this, i);
 	const window = parseTimeWindow(options.startTime, options.endTime);
 	const responseData = parseResponseData(options.responseData);
 	const qs: IDataObject = { ...window };
