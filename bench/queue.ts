@@ -131,9 +131,8 @@ async function main(): Promise<number> {
 	if (dids.length < count) throw new Error(`the simulator has ${dids.length} devices, --workflows ${count}`);
 	let queue: QueueDeployment | undefined;
 	try {
-		queue = await createQueueDeployment({ runtime, tarball, sim, workers: 1 });
 		const workflows = dids.map(workflowFor);
-		await queue.n8n.importWorkflows(workflows);
+		queue = await createQueueDeployment({ runtime, tarball, sim, workers: 1, extraWorkflows: () => workflows });
 		await queue.start();
 		await queue.n8n.setupOwner(OWNER);
 		await queue.n8n.createApiKey();

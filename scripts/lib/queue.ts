@@ -12,7 +12,7 @@ import type { CredentialFixture, N8n, N8nWorker } from './n8n';
 import { Postgres } from './postgres';
 import { Redis } from './redis';
 import type { Runtime } from './runtime';
-import { createSession, type Session } from './session';
+import { createSession, type Session, type SessionOptions } from './session';
 
 /**
  * Lowered queue timings: a killed worker's job is declared stalled after ~15 s instead of ~90–120 s
@@ -35,6 +35,8 @@ export interface QueueOptions {
 	/** Port for the main process (default: a free one). */
 	port?: number;
 	extraCredentials?: CredentialFixture[];
+	/** Workflows to import with the examples. */
+	extraWorkflows?: SessionOptions['extraWorkflows'];
 	/** Everything the processes print (workers' lines prefixed with their name). */
 	log?: (text: string) => void;
 	/** Extra environment for every n8n process. */
@@ -87,6 +89,7 @@ export async function createQueueDeployment(options: QueueOptions): Promise<Queu
 			sim: options.sim,
 			port: options.port,
 			extraCredentials: options.extraCredentials,
+			extraWorkflows: options.extraWorkflows,
 			log,
 			env,
 		});

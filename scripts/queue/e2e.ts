@@ -69,8 +69,8 @@ async function run(suite: Suite, tarball: string): Promise<void> {
 				sim,
 				log: verbose ? (text) => process.stdout.write(text) : undefined,
 				env: { N8N_LOG_LEVEL: 'debug' },
+				extraWorkflows: (examples) => [fastTrigger(examples.map((e) => e.workflow)), ...kill.workflows],
 			});
-			await queue.n8n.importWorkflows([fastTrigger(queue.session.examples.map((e) => e.workflow)), ...kill.workflows]);
 			await queue.start();
 			await queue.n8n.setupOwner(OWNER);
 			await queue.n8n.createApiKey();
