@@ -1,11 +1,19 @@
 /** The Darktrace API surface: authentication, permissions, faults, the three RESPOND endpoints. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseWindowDate, verifyRequest } from './auth';
-import { FaultList, faultReply, resetMidResponse } from './faults';
+import { FaultList, faultReply, processesRequest, resetMidResponse, trickle, type Schedule } from './faults';
 import { guarded, jsonReply, readBody, send, type Reply } from './http-util';
-import { actionView, deviceView, restrictTo } from './json';
+import { actionView, breachView, deviceView, restrictTo } from './json';
 import { INHIBITOR_LABELS, type ChangeRequest, type ManualRequest, type SimStore, type TimeWindow } from './store';
-import type { FaultSpec, RecordedRequest, SimAction, SimConnectionSpec, SimulatorToken } from './types';
+import type {
+	BreachStyle,
+	FaultSpec,
+	RecordedRequest,
+	SimAction,
+	SimBreach,
+	SimConnectionSpec,
+	SimulatorToken,
+} from './types';
 import { InputError, hasOwn } from './util';
 
 export interface ApiContext {
@@ -13,12 +21,18 @@ export interface ApiContext {
 	tokens: readonly SimulatorToken[];
 	faults: FaultList;
 	record(request: RecordedRequest): void;
-	delay(ms: number): Promise<void>;
+	/** A timer that stop() cancels. */
+	schedule: Schedule;
 	/** How far the appliance's own clock runs ahead of the real one (negative: behind). */
 	clockSkewMs(): number;
+	/** How `GET /modelbreaches` answers. */
+	breachStyle(): Required<BreachStyle>;
+	/** The appliance's own URL (for `includebreachurl=true`). */
+	baseUrl(): string;
 }
 
 interface Call {
+	ctx: ApiContext;
 	store: SimStore;
 	token: SimulatorToken;
 	query: string;
@@ -184,6 +198,50 @@ const summary: Handler = ({ store, query }) => {
 	);
 };
 
+const BREACH_PARAMS = {
+	pbid: 'int',
+	did: 'int',
+	minimal: 'bool',
+	includebreachurl: 'bool',
+	starttime: 'int',
+	endtime: 'int',
+	responsedata: 'string',
+} as const;
+
+/**
+ * `GET /modelbreaches`: with `pbid`, that one breach (an object, or a one-element list on some
+ * breaches / by option); an unknown pbid is `[]` (or 400 by option). Without `pbid`, a list of every
+ * breach (filtered by `did` and the time window), each as an object: a guess, the contract only
+ * covers the `pbid` form.
+ */
+const modelBreaches: Handler = ({ ctx, store, query }) => {
+	const p = parseQuery(query, BREACH_PARAMS);
+	const style = ctx.breachStyle();
+	const window = windowOf(p.starttime, p.endtime, 'starttime and endtime');
+	const view = (b: SimBreach) =>
+		breachView(b, store.device(b.did), {
+			minimal: p.minimal === true,
+			baseUrl: p.includebreachurl ? ctx.baseUrl() : undefined,
+			modelShape: style.modelShape === 'mixed' ? b.modelShape : style.modelShape,
+		});
+	if (p.pbid === undefined) {
+		const all = store
+			.allBreaches()
+			.filter((b) => p.did === undefined || b.did === p.did)
+			.filter((b) => !window || (b.time >= window.start && b.time <= window.end))
+			.sort((a, b) => a.time - b.time || a.pbid - b.pbid);
+		return jsonReply(200, restrictTo(all.map(view), p.responsedata));
+	}
+	const breach = store.breach(p.pbid);
+	if (!breach) {
+		if (style.unknownPbid === 'error') throw new InputError(`Unknown pbid ${p.pbid}`);
+		return jsonReply(200, []);
+	}
+	const asList = style.form === 'mixed' ? breach.asList : style.form === 'list';
+	const one = restrictTo(view(breach), p.responsedata);
+	return jsonReply(200, asList ? [one] : one);
+};
+
 const CHANGE_FIELDS: Record<string, FieldType> = {
 	codeid: 'id',
 	activate: 'bool',
@@ -239,6 +297,7 @@ const ENDPOINTS: Record<string, Partial<Record<string, [Handler, SimulatorToken[
 	'/antigena': { GET: [listActions, READERS], POST: [changeAction, WRITERS] },
 	'/antigena/manual': { POST: [createManual, WRITERS] },
 	'/antigena/summary': { GET: [summary, READERS] },
+	'/modelbreaches': { GET: [modelBreaches, READERS] },
 };
 
 function route(method: string, path: string, call: Call): Outcome {
@@ -305,14 +364,40 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
 		};
 		const finish = (status: number) => ctx.record({ ...record, status });
 
-		let afterWrite: FaultSpec | undefined;
-		for (const fault of ctx.faults.take(method, path)) {
-			if (fault.kind === 'latency') await ctx.delay(fault.delayMs ?? 0);
-			else if (fault.kind === 'status-after-write') afterWrite = fault;
-			else if (fault.kind === 'reset') {
+		const taken = ctx.faults.take(method, path);
+		const fault = taken.find((f) => f.kind !== 'latency');
+		// A delay ends early, with false, when the client goes away: the request is then dropped
+		// (before the write) or left unanswered (afterWrite), and recorded with status 0.
+		const delay = (ms: number) =>
+			new Promise<boolean>((resolve) => {
+				if (res.destroyed) return resolve(false);
+				const gone = () => {
+					cancel();
+					resolve(false);
+				};
+				const cancel = ctx.schedule(() => {
+					res.off('close', gone);
+					resolve(true);
+				}, ms);
+				res.once('close', gone);
+			});
+		for (const f of taken) {
+			if (f.kind === 'latency' && !f.afterWrite && !(await delay(f.delayMs ?? 0))) return finish(0);
+		}
+
+		if (!processesRequest(fault, method)) {
+			// a fault that answers in the appliance's place: the request is never processed
+			const f = fault as FaultSpec;
+			if (f.kind === 'reset') {
 				resetMidResponse(res);
 				return finish(0);
-			} else return finish(send(res, faultReply(fault)));
+			}
+			if (f.kind === 'slow-body' || f.kind === 'endless-body') {
+				const reply = faultReply({ ...f, status: f.status ?? 502 });
+				finish(reply.status);
+				return trickle(res, reply, f, ctx.schedule);
+			}
+			return finish(send(res, faultReply(f)));
 		}
 
 		let outcome: Outcome;
@@ -320,6 +405,7 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
 		else if (!auth.ok) outcome = jsonReply(400, { response: AUTH_ERRORS[auth.error] });
 		else
 			outcome = route(method, path, {
+				ctx,
 				store: ctx.store,
 				token: auth.token,
 				query,
@@ -327,6 +413,21 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
 				contentType: req.headers['content-type'],
 			});
 		record.isWrite = outcome.wrote === true;
-		finish(send(res, afterWrite ? faultReply(afterWrite) : outcome));
+		for (const f of taken) {
+			if (f.kind === 'latency' && f.afterWrite && !(await delay(f.delayMs ?? 0))) return finish(0);
+		}
+		switch (fault?.kind) {
+			case 'status-after-write':
+				return finish(send(res, faultReply(fault)));
+			case 'reset':
+				resetMidResponse(res);
+				return finish(0);
+			case 'slow-body':
+			case 'endless-body':
+				finish(outcome.status);
+				return trickle(res, outcome, fault, ctx.schedule);
+			default:
+				return finish(send(res, outcome));
+		}
 	});
 }

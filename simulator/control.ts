@@ -54,6 +54,8 @@ const ROUTES: Record<string, ControlRoute> = {
 	'POST /actions/pending': (sim, body) => sim.createPendingAction(body),
 	'POST /actions': (sim, body) => sim.createAction(body),
 	'POST /devices': (sim, body) => sim.addDevice(body),
+	'GET /breaches': (sim) => sim.breaches(),
+	'POST /breaches/style': (sim, body) => sim.setBreachStyle(body),
 	'POST /reset': (sim, body) => {
 		const seed = body.seed;
 		sim.reset(

@@ -1,5 +1,6 @@
 /** Injected faults: what a gateway, an old appliance or a flaky network does to a request. */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { jsonReply, type Reply } from './http-util';
 import type { FaultKind, FaultSpec } from './types';
 
@@ -12,7 +13,14 @@ const KINDS: FaultKind[] = [
 	'malformed-json',
 	'empty-body',
 	'status-after-write',
+	'slow-body',
+	'endless-body',
 ];
+
+/** Kinds that take `afterWrite` (process the request first, then misbehave). */
+const AFTER_WRITE_KINDS: FaultKind[] = ['latency', 'reset', 'slow-body', 'endless-body'];
+/** Default pause between two body bytes of `slow-body` / `endless-body`. */
+export const DEFAULT_INTERVAL_MS = 150;
 
 const LOGIN_PAGE =
 	'<!DOCTYPE html><html><head><title>Darktrace | Login</title></head><body>' +
@@ -39,6 +47,13 @@ export function validateFault(input: unknown): FaultSpec {
 	}
 	if (f.retryAfter !== undefined && typeof f.retryAfter !== 'string') fail('retryAfter must be a string');
 	if (f.body !== undefined && typeof f.body !== 'string') fail('body must be a string');
+	if (f.afterWrite !== undefined) {
+		if (typeof f.afterWrite !== 'boolean') fail('afterWrite must be true or false');
+		if (!AFTER_WRITE_KINDS.includes(f.kind as FaultKind)) fail(`afterWrite applies to ${AFTER_WRITE_KINDS.join(', ')}`);
+	}
+	if (f.intervalMs !== undefined && !(typeof f.intervalMs === 'number' && f.intervalMs >= 1)) {
+		fail('intervalMs must be a number >= 1');
+	}
 	return { ...(f as unknown as FaultSpec) };
 }
 
@@ -117,8 +132,75 @@ export function faultReply(spec: FaultSpec): Reply {
 	}
 }
 
+/**
+ * Whether the request is processed (a POST's write applied) before the fault acts. The fault kinds
+ * that answer in the appliance's place never process it; `status-after-write` always does; the
+ * `afterWrite` kinds do when asked, and the body faults always do for a GET (a read changes nothing,
+ * and the slow body is then the real answer).
+ */
+export function processesRequest(fault: FaultSpec | undefined, method: string): boolean {
+	if (!fault || fault.kind === 'status-after-write') return true;
+	if (fault.kind === 'slow-body' || fault.kind === 'endless-body') return fault.afterWrite === true || method !== 'POST';
+	return fault.kind === 'reset' && fault.afterWrite === true;
+}
+
+/**
+ * The TCP socket under a response: over HTTPS the response's socket is a TLS socket whose handle
+ * cannot be reset, so the reset goes to the plain socket the TLS layer runs on.
+ */
+function tcpSocket(res: ServerResponse): Socket | undefined {
+	const socket = res.socket;
+	if (!socket) return undefined;
+	const parent: unknown = (socket as Socket & { _parent?: unknown })._parent;
+	return parent instanceof Socket ? parent : socket;
+}
+
 /** 'reset': send the status line and headers, a few bytes of body, then reset the connection. */
 export function resetMidResponse(res: ServerResponse): void {
 	res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '4096' });
-	res.write('[{"codeid":', () => res.socket?.resetAndDestroy());
+	res.write('[{"codeid":', () => {
+		const socket = tcpSocket(res);
+		if (!socket || socket.destroyed) return;
+		try {
+			socket.resetAndDestroy();
+		} catch {
+			socket.destroy();
+		}
+		res.socket?.destroy();
+	});
+}
+
+/** Schedules `fn` after `ms`; returns a function that cancels it. */
+export type Schedule = (fn: () => void, ms: number) => () => void;
+
+/**
+ * 'slow-body' / 'endless-body': status and headers at once, then the body one byte every
+ * `intervalMs`; an endless body then goes on with JSON whitespace (so what arrived stays a valid
+ * prefix) until the client goes away. Stops, with no timer left, as soon as the connection closes.
+ */
+export function trickle(res: ServerResponse, reply: Reply, spec: FaultSpec, schedule: Schedule): void {
+	const endless = spec.kind === 'endless-body';
+	const interval = spec.intervalMs ?? DEFAULT_INTERVAL_MS;
+	const bytes = Buffer.from(reply.body, 'utf8');
+	const headers: Record<string, string | number> = { ...reply.headers };
+	if (reply.contentType) headers['Content-Type'] = reply.contentType;
+	if (!endless) headers['Content-Length'] = bytes.length;
+	res.writeHead(reply.status, headers);
+	res.flushHeaders();
+	let sent = 0;
+	let cancel: (() => void) | undefined;
+	const tick = () => {
+		cancel = undefined;
+		if (res.destroyed || res.writableEnded) return;
+		if (sent < bytes.length) res.write(bytes.subarray(sent, ++sent));
+		else if (endless) res.write(' ');
+		if (!endless && sent >= bytes.length) {
+			res.end();
+			return;
+		}
+		cancel = schedule(tick, interval);
+	};
+	res.once('close', () => cancel?.());
+	if (!endless && bytes.length === 0) res.end();
+	else cancel = schedule(tick, interval);
 }

@@ -13,16 +13,21 @@ import { closeServer, listenLoopback } from './http-util';
 import { seedLarge, seedRealistic } from './seed';
 import { SimStore } from './store';
 import type {
+	BreachStyle,
 	FaultSpec,
 	LargeDatasetOptions,
 	RecordedRequest,
 	SeedKind,
 	SimAction,
+	SimBreach,
 	SimDevice,
 	SimulatorToken,
 } from './types';
 
 export type {
+	BreachStyle,
+	SimBreach,
+	SimBreachModel,
 	FaultKind,
 	FaultSpec,
 	LargeDatasetOptions,
@@ -57,6 +62,8 @@ export interface SimulatorOptions {
 	tokens?: SimulatorToken[];
 	/** Separate HTTP control server on loopback: 0 = a free port, false/undefined = none. */
 	controlPort?: number | false;
+	/** How `GET /modelbreaches` answers (default: shapes and forms mixed per breach, unknown pbid `[]`). */
+	breachStyle?: BreachStyle;
 	/** Called after each API request is answered (the CLI prints these). Never sees a private token. */
 	onRequest?: (request: RecordedRequest) => void;
 }
@@ -81,12 +88,19 @@ export interface Simulator {
 	addDevice(partial?: Partial<SimDevice>): SimDevice;
 	createPendingAction(partial?: Partial<SimAction> & { did?: number }): SimAction;
 	createAction(partial: Partial<SimAction> & { did?: number }): SimAction;
+	/** Model breaches, one per pbid of an automatic action (created with it). */
+	breaches(): SimBreach[];
+	breach(pbid: number): SimBreach | undefined;
+	/** Changes how `GET /modelbreaches` answers; unset fields keep their value. */
+	setBreachStyle(style: BreachStyle): void;
 	reset(seed?: SeedKind): void;
 	generateLargeDataset(n: number, opts?: LargeDatasetOptions): void;
 	injectFault(f: FaultSpec): void;
 	clearFaults(): void;
 	requests(): RecordedRequest[];
 	clearRequests(): void;
+	/** Timers running for faults (delays, slow bodies): 0 once every such answer is over. */
+	activeTimers(): number;
 	stop(): Promise<void>;
 }
 
@@ -150,8 +164,10 @@ class RunningSimulator implements Simulator {
 			tokens: this.tokens,
 			faults: this.faults,
 			record: (request) => this.record(request),
-			delay: (ms) => this.delay(ms),
+			schedule: (fn, ms) => this.schedule(fn, ms),
 			clockSkewMs: () => this.clockSkew,
+			breachStyle: () => this.style,
+			baseUrl: () => this.url,
 		});
 		const server = opts.https
 			? createHttpsServer({ key: readFileSync(join(CERT_DIR, 'key.pem')), cert: this.caCert }, api)
@@ -172,14 +188,17 @@ class RunningSimulator implements Simulator {
 		this.onRequest?.(clone(request));
 	}
 
-	private delay(ms: number): Promise<void> {
-		return new Promise((resolve) => {
-			const timer = setTimeout(() => {
-				this.timers.delete(timer);
-				resolve();
-			}, ms);
-			this.timers.add(timer);
-		});
+	/** A timer that stop() cancels; returns its own cancel function. */
+	private schedule(fn: () => void, ms: number): () => void {
+		const timer = setTimeout(() => {
+			this.timers.delete(timer);
+			fn();
+		}, ms);
+		this.timers.add(timer);
+		return () => {
+			clearTimeout(timer);
+			this.timers.delete(timer);
+		};
 	}
 
 	token(role: SimulatorToken['role']): SimulatorToken {
@@ -201,6 +220,7 @@ class RunningSimulator implements Simulator {
 	}
 
 	private clockSkew = 0;
+	private style: Required<BreachStyle> = { form: 'mixed', modelShape: 'mixed', unknownPbid: 'empty-list' };
 
 	setClockSkew(ms: number): void {
 		this.clockSkew = ms;
@@ -246,6 +266,25 @@ class RunningSimulator implements Simulator {
 		return clone(this.store.insertAction(partial));
 	}
 
+	breaches(): SimBreach[] {
+		return clone(this.store.allBreaches().sort((a, b) => a.pbid - b.pbid));
+	}
+
+	breach(pbid: number): SimBreach | undefined {
+		const found = this.store.breach(pbid);
+		return found && clone(found);
+	}
+
+	setBreachStyle(style: BreachStyle): void {
+		const next = { ...this.style, ...style };
+		const ok =
+			['mixed', 'object', 'list'].includes(next.form) &&
+			['mixed', 'then-now', 'flat'].includes(next.modelShape) &&
+			['empty-list', 'error'].includes(next.unknownPbid);
+		if (!ok) throw new Error(`Invalid breach style ${JSON.stringify(style)}`);
+		this.style = next;
+	}
+
 	reset(seed: SeedKind = this.defaultSeed): void {
 		this.store.clear();
 		if (seed === 'realistic') seedRealistic(this.store);
@@ -271,6 +310,10 @@ class RunningSimulator implements Simulator {
 		this.log.length = 0;
 	}
 
+	activeTimers(): number {
+		return this.timers.size;
+	}
+
 	async stop(): Promise<void> {
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
@@ -294,6 +337,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 	store.auditMode = opts.auditMode ?? false;
 	const sim = new RunningSimulator(store, tokens, opts.seed ?? 'realistic', opts.onRequest);
 	sim.reset();
+	if (opts.breachStyle) sim.setBreachStyle(opts.breachStyle);
 	try {
 		await sim.listen(opts);
 	} catch (error) {

@@ -1,6 +1,6 @@
 /** JSON output with the loose types of real appliances (float-looking `expires`, string `updated`). */
 import { randomBytes } from 'node:crypto';
-import type { SimAction, SimDevice } from './types';
+import type { SimAction, SimBreach, SimBreachModel, SimDevice } from './types';
 
 /** Marks a float in JSON.stringify's output; the random part keeps it out of reach of any data. */
 const FLOAT_MARK = `\u0000float:${randomBytes(8).toString('hex')}:`;
@@ -83,5 +83,73 @@ export function deviceView(d: SimDevice, quarantine: boolean): Record<string, un
 		vendor: d.vendor,
 		tags: d.tags,
 		quarantine,
+	};
+}
+
+export interface BreachViewOptions {
+	minimal: boolean;
+	/** `includebreachurl=true`: the appliance's base URL, for `breachUrl`. */
+	baseUrl?: string;
+	modelShape: SimBreach['modelShape'];
+}
+
+function modelView(m: SimBreachModel, minimal: boolean): Record<string, unknown> {
+	return minimal ? { name: m.name, pid: m.pid, uuid: m.uuid } : { ...m, tags: [...m.tags] };
+}
+
+/**
+ * A model breach as `GET /modelbreaches` serves it. `minimal=true` (a guess: the guide only says it
+ * trims) keeps the ids, times, score and comment count, `device.did` and the model's name/pid/uuid.
+ */
+export function breachView(b: SimBreach, device: SimDevice | undefined, opts: BreachViewOptions): Record<string, unknown> {
+	const model =
+		opts.modelShape === 'flat'
+			? modelView(b.then, opts.minimal)
+			: { then: modelView(b.then, opts.minimal), now: modelView(b.now, opts.minimal) };
+	const deviceFields = device
+		? {
+				did: device.did,
+				ip: device.ip,
+				hostname: device.hostname,
+				macaddress: device.macaddress,
+				vendor: device.vendor,
+				typename: device.typename,
+				devicelabel: device.hostname.split('.')[0],
+			}
+		: { did: b.did };
+	return {
+		pbid: b.pbid,
+		time: b.time,
+		creationTime: b.creationTime,
+		commentCount: b.commentCount,
+		score: b.score,
+		triggeredComponents: opts.minimal
+			? undefined
+			: [
+					{
+						time: b.time,
+						cbid: b.pbid * 10,
+						cid: b.then.pid * 10 + 1,
+						chid: b.then.phid * 10 + 1,
+						size: 1 + (b.pbid % 20),
+						threshold: 1,
+						interval: 3600,
+						logic: { data: { left: 'A', operator: 'AND', right: 'B' }, version: 'v0.1' },
+						metric: { mlid: 1, name: 'connections', label: 'Connections' },
+						triggeredFilters: [
+							{
+								cfid: b.pbid * 10 + 1,
+								id: 'A',
+								filterType: 'Direction',
+								arguments: { value: 'out' },
+								comparatorType: 'is',
+								trigger: { value: 'out' },
+							},
+						],
+					},
+				],
+		device: opts.minimal ? { did: b.did } : deviceFields,
+		model,
+		breachUrl: opts.baseUrl !== undefined ? `${opts.baseUrl}/#modelbreach/${b.pbid}` : undefined,
 	};
 }

@@ -1,5 +1,14 @@
 /** The simulated appliance's state: clock, devices, RESPOND actions and their state machine. */
-import type { SimAction, SimConnectionSpec, SimDevice, SimHistoryAction, SimHistoryEntry, SimInhibitor } from './types';
+import type {
+	SimAction,
+	SimBreach,
+	SimBreachModel,
+	SimConnectionSpec,
+	SimDevice,
+	SimHistoryAction,
+	SimHistoryEntry,
+	SimInhibitor,
+} from './types';
 import { DAY, HOUR, InputError, formatTime } from './util';
 
 export const HISTORY_FAMILY = 'Antigena';
@@ -97,6 +106,46 @@ function assignDefined<T extends object>(target: T, partial: Partial<T>): T {
 	return target;
 }
 
+/** A small stable number from a string (model ids derived from the model's uuid). */
+function stableNumber(text: string, modulo: number): number {
+	let h = 0;
+	for (const c of text) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+	return 1 + (h % modulo);
+}
+
+function categoryOf(name: string): SimBreachModel['category'] {
+	if (/compliance/i.test(name)) return 'Compliance';
+	if (/ransomware|external threat/i.test(name)) return 'Critical';
+	if (/insider|anomaly/i.test(name)) return 'Suspicious';
+	return 'Informational';
+}
+
+/**
+ * The model of an action's breach, then and now. Model descriptions carry a literal `\n` (backslash,
+ * n), as the guide warns; every third breach's model was edited since (`now` differs from `then`).
+ */
+function breachModels(a: SimAction): { then: SimBreachModel; now: SimBreachModel } {
+	const name = a.model || DEFAULT_MODEL.model;
+	const uuid = a.modeluuid || DEFAULT_MODEL.modeluuid;
+	const pid = stableNumber(uuid, 3000);
+	const then: SimBreachModel = {
+		name,
+		pid,
+		phid: pid * 10 + 1,
+		uuid,
+		tags: ['AP: Egress', 'RESPOND'],
+		priority: 1 + (pid % 5),
+		category: categoryOf(name),
+		description: `A device breached ${name.split(' / ').pop() ?? name}.\\nAction: review the device and the RESPOND action.`,
+		version: 1,
+	};
+	const edited = a.pbid % 3 === 0;
+	const now = edited
+		? { ...then, phid: then.phid + 1, version: 2, priority: Math.min(5, then.priority + 1), tags: [...then.tags, 'Edited'] }
+		: { ...then, tags: [...then.tags] };
+	return { then, now };
+}
+
 function uniqueSorted(values: number[]): number[] {
 	return [...new Set(values)].sort((a, b) => a - b);
 }
@@ -105,6 +154,7 @@ export class SimStore {
 	auditMode = false;
 	private readonly devicesById = new Map<number, SimDevice>();
 	private readonly actionsById = new Map<number, SimAction>();
+	private readonly breachesById = new Map<number, SimBreach>();
 	private nextDid = 1;
 	private nextCodeid = FIRST_CODEID;
 	private nextPbid = 50001;
@@ -130,6 +180,7 @@ export class SimStore {
 	clear(): void {
 		this.devicesById.clear();
 		this.actionsById.clear();
+		this.breachesById.clear();
 		this.nextDid = 1;
 		this.nextCodeid = FIRST_CODEID;
 		this.nextPbid = 50001;
@@ -244,7 +295,42 @@ export class SimStore {
 		this.actionsById.set(codeid, action);
 		this.nextCodeid = Math.max(this.nextCodeid, codeid + 1);
 		this.nextPbid = Math.max(this.nextPbid, action.pbid + 1);
+		if (action.pbid > 0 && !this.breachesById.has(action.pbid)) this.insertBreachFor(action);
 		return action;
+	}
+
+	// --- model breaches -------------------------------------------------------------------
+	breach(pbid: number): SimBreach | undefined {
+		return this.breachesById.get(pbid);
+	}
+
+	allBreaches(): SimBreach[] {
+		return [...this.breachesById.values()];
+	}
+
+	/**
+	 * The breach that triggered `a`: on its device, a little before the action started. How it is
+	 * served varies by pbid, deterministically: every fourth breach (pbid % 4 === 3) has the older
+	 * flat model shape, every fifth (pbid % 5 === 2) comes wrapped in a one-element list.
+	 */
+	insertBreachFor(a: SimAction, partial: Partial<SimBreach> = {}): SimBreach {
+		const time = a.start - 2 * 60_000;
+		const breach = assignDefined<SimBreach>(
+			{
+				pbid: a.pbid,
+				did: a.did,
+				time,
+				creationTime: time + 5_000,
+				score: a.score > 0 ? a.score : 0.5,
+				commentCount: a.pbid % 4,
+				...breachModels(a),
+				modelShape: a.pbid % 4 === 3 ? 'flat' : 'then-now',
+				asList: a.pbid % 5 === 2,
+			},
+			partial,
+		);
+		this.breachesById.set(breach.pbid, breach);
+		return breach;
 	}
 
 	/** Awaiting confirmation: proposed by a model, never activated, not cleared, not lapsed. */

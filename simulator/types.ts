@@ -125,7 +125,9 @@ export type FaultKind =
 	| 'redirect-login'
 	| 'malformed-json'
 	| 'empty-body'
-	| 'status-after-write';
+	| 'status-after-write'
+	| 'slow-body'
+	| 'endless-body';
 
 export interface FaultSpec {
 	method?: 'GET' | 'POST';
@@ -136,6 +138,13 @@ export interface FaultSpec {
 	status?: number;
 	retryAfter?: string;
 	body?: string;
+	/**
+	 * `latency`, `reset`, `slow-body`, `endless-body`: process the request first (a POST's write is
+	 * applied), then delay the answer / reset mid-response / send the real answer slowly.
+	 */
+	afterWrite?: boolean;
+	/** `slow-body`, `endless-body`: milliseconds between two body bytes (default 150). */
+	intervalMs?: number;
 }
 
 export interface RecordedRequest {
@@ -154,6 +163,48 @@ export interface RecordedRequest {
 	isWrite: boolean;
 	/** Real (wall-clock) arrival time in epoch ms. */
 	time: number;
+}
+
+/** A model as a breach describes it (`model.then` / `model.now`, or flat under `model` on older appliances). */
+export interface SimBreachModel {
+	name: string;
+	pid: number;
+	phid: number;
+	uuid: string;
+	tags: string[];
+	priority: number;
+	category: 'Informational' | 'Suspicious' | 'Critical' | 'Compliance';
+	description: string;
+	version: number;
+}
+
+/**
+ * A model breach (`GET /modelbreaches?pbid=`). The device is read from the device store when served;
+ * the two internal fields say how this breach is served (both shapes and both forms exist in the field).
+ */
+export interface SimBreach {
+	pbid: number;
+	did: number;
+	time: number;
+	creationTime: number;
+	score: number;
+	commentCount: number;
+	/** The model as it was when it breached. */
+	then: SimBreachModel;
+	/** The model as it is now (may have been edited since). */
+	now: SimBreachModel;
+	/** Internal: `'flat'` = the older shape, `name`/`uuid`/`pid` directly under `model`. */
+	modelShape: 'then-now' | 'flat';
+	/** Internal: answered wrapped in a one-element list, as some versions do. */
+	asList: boolean;
+}
+
+/** How `GET /modelbreaches` answers: 'mixed' (default) = per breach, deterministic by pbid. */
+export interface BreachStyle {
+	form?: 'mixed' | 'object' | 'list';
+	modelShape?: 'mixed' | 'then-now' | 'flat';
+	/** An unknown pbid: `[]` (default) or `400 INPUT ERROR`. */
+	unknownPbid?: 'empty-list' | 'error';
 }
 
 export type SeedKind = 'realistic' | 'empty';

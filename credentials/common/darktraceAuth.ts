@@ -269,6 +269,8 @@ export interface SignableRequestOptions {
 	skipSslCertificateValidation?: boolean;
 	rejectUnauthorized?: boolean;
 	disableFollowRedirect?: boolean;
+	timeout?: number;
+	abortSignal?: unknown;
 	followRedirect?: boolean;
 	followAllRedirects?: boolean;
 	[key: string]: unknown;
@@ -423,6 +425,13 @@ export function signDarktraceRequest<T extends SignableRequestOptions>(
 
 	options.skipSslCertificateValidation = credentials.ignoreSslIssues;
 	options.rejectUnauthorized = !credentials.ignoreSslIssues;
+	// axios's `timeout` stops waiting at the answer's headers: make it a deadline for the whole exchange,
+	// body included (n8n sets `abortSignal` to the execution's cancel signal just before this runs).
+	if (typeof options.timeout === 'number' && options.timeout > 0) {
+		const deadline = AbortSignal.timeout(options.timeout);
+		const cancel = options.abortSignal as AbortSignal | undefined;
+		options.abortSignal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
+	}
 	// Signed headers must not follow a redirect to another origin (n8n strips only Authorization there):
 	// no redirect is followed, on the modern path (disableFollowRedirect) or the legacy one.
 	options.disableFollowRedirect = true;

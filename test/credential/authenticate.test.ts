@@ -2,6 +2,8 @@
  * The credential's `authenticate` in each call shape n8n uses, sent by n8n's real HTTP helpers over
  * loopback to the simulator, which verifies signatures with its own code.
  */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+
 import { startSimulator, type Simulator } from '../../simulator';
 import { executeNode, testCredential, type TestCredentials } from '../harness';
 import { ProbeNode } from '../harness/probeNode';
@@ -208,5 +210,43 @@ describe('TLS', () => {
 		);
 		expect(legacy.output?.[0][0].json.response).toHaveProperty('activeCount');
 		expect(await testCredential(tlsCreds(true))).toMatchObject({ status: 'OK' });
+	});
+});
+
+describe("redirects: signed headers never leave the instance's origin", () => {
+	const listen = async (server: Server) => {
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+	};
+	let elsewhere: Server;
+	let instance: Server;
+	let received: IncomingHttpHeaders[];
+	let instanceUrl: string;
+	let elsewhereUrl: string;
+	beforeAll(async () => {
+		received = [];
+		elsewhere = createServer((req, res) => {
+			received.push(req.headers);
+			res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"pendingCount":0}');
+		});
+		elsewhereUrl = await listen(elsewhere);
+		instance = createServer((req, res) => res.writeHead(302, { Location: `${elsewhereUrl}${req.url}` }).end());
+		instanceUrl = await listen(instance);
+	});
+	afterAll(async () => {
+		await new Promise((r) => elsewhere.close(r));
+		await new Promise((r) => instance.close(r));
+	});
+
+	test.each([
+		['the HTTP Request node (requestWithAuthentication, absolute uri)', 'requestWithAuthentication', 'uri'],
+		['our nodes (httpRequestWithAuthentication)', 'httpRequestWithAuthentication', 'url'],
+	])('a 302 to another origin is not followed: %s', async (_name, helper, field) => {
+		const request =
+			field === 'uri'
+				? { uri: `${instanceUrl}/antigena/summary`, json: true }
+				: { url: '/antigena/summary', baseURL: instanceUrl, json: true };
+		await expect(probe(request, helper, { ...creds, url: instanceUrl })).rejects.toThrow();
+		expect(received).toHaveLength(0);
 	});
 });

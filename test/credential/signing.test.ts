@@ -146,6 +146,30 @@ describe('credential validation', () => {
 		['a path', { url: 'https://dt.example.com/antigena' }, 'url', /has a path/],
 		['a query', { url: 'https://dt.example.com/?a=1' }, 'url', /query or fragment/],
 		['empty URL', { url: '' }, 'url', /no instance URL/],
+		[
+			'user info',
+			{ url: 'https://admin:Hunter2pw@dt.example.com' },
+			'url',
+			/for https:\/\/dt\.example\.com contains a user name or password/,
+		],
+		[
+			'user info and a path',
+			{ url: 'https://admin:Hunter2pw@dt.example.com/x' },
+			'url',
+			/contains a user name or password/,
+		],
+		[
+			'user info without a scheme',
+			{ url: 'admin:Hunter2pw@dt.example.com' },
+			'url',
+			/Write it as https:\/\/dt\.example\.com/,
+		],
+		[
+			'user info and a query',
+			{ url: 'https://admin:Hunter2pw@dt.example.com/?a=1' },
+			'url',
+			/"https:\/\/dt\.example\.com\/\?a=1" has a query/,
+		],
 		['whitespace around the URL', { url: ' https://dt.example.com' }, 'url', /whitespace/],
 		['empty public token', { publicToken: '' }, 'publicToken', /public token is empty/],
 		['empty private token', { privateToken: '' }, 'privateToken', /private token is empty/],
@@ -176,6 +200,8 @@ describe('credential validation', () => {
 		expect(error.message).toMatch(message);
 		expect(error.fix.length).toBeGreaterThan(10);
 		expect(error.message).not.toContain(PRIVATE);
+		// Errors show the instance as its origin only, never a password typed into the URL.
+		expect(`${error.message} ${error.fix}`).not.toContain('Hunter2pw');
 	});
 
 	test('tolerates a trailing slash and keeps only the origin', () => {

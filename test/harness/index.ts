@@ -46,7 +46,7 @@ export function assertNoSecret(value: unknown, privateToken: string | undefined,
 	if (text.includes(privateToken)) throw new Error(`The private token leaked into ${where}`);
 }
 
-async function guarded<T>(run: () => Promise<T>, privateToken: string | undefined): Promise<T> {
+export async function guarded<T>(run: () => Promise<T>, privateToken: string | undefined): Promise<T> {
 	let result: T;
 	try {
 		result = await run();
@@ -151,7 +151,7 @@ class SingleNodeTypes implements INodeTypes {
 	}
 }
 
-function additionalData(helper: TestCredentialsHelper): IWorkflowExecuteAdditionalData {
+export function additionalData(helper: TestCredentialsHelper): IWorkflowExecuteAdditionalData {
 	const base = 'http://127.0.0.1:5678';
 	return {
 		credentialsHelper: helper,

@@ -263,6 +263,44 @@ const cases: Case[] = [
 		parameters: activate(5, { reason: 'x'.repeat(2000) }),
 		message: /^Reason "x+…" is too long/,
 	},
+	// options every operation shares
+	...(
+		[
+			[0, /Timeout \(Seconds\) 0 is below 1/],
+			[0.0001, /Timeout \(Seconds\) 0\.0001 is not a whole number/],
+			['abc', /Timeout \(Seconds\) "abc" is not a whole number/],
+			[Number.NaN, /Timeout \(Seconds\) NaN is not a whole number/],
+			[-5, /Timeout \(Seconds\) -5 is below 1/],
+			[601, /Timeout \(Seconds\) 601 is above 600/],
+		] as Array<[unknown, RegExp]>
+	).map(([timeout, message]) => ({
+		name: `Timeout ${String(timeout)}`,
+		parameters: activate(5, { options: { timeout: timeout as never } }),
+		message,
+	})),
+	{
+		name: 'Timeout on a read',
+		parameters: { resource: 'summary', operation: 'get', options: { timeout: 'abc' } },
+		message: /Timeout \(Seconds\) "abc" is not a whole number/,
+	},
+	{
+		name: 'Max Requests in Flight "abc"',
+		parameters: activate('={{ $json.codeid }}', { options: { concurrency: 'abc' as never } }),
+		items: [{ codeid: 5 }, { codeid: 6 }],
+		message: /Max Requests in Flight "abc" is not a whole number/,
+	},
+	{
+		name: 'Max Requests in Flight 11',
+		parameters: activate('={{ $json.codeid }}', { options: { concurrency: 11 } }),
+		items: [{ codeid: 5 }, { codeid: 6 }],
+		message: /Max Requests in Flight 11 is above 10/,
+	},
+	{
+		name: 'instance URL with user info',
+		parameters: activate(5),
+		credentials: { url: 'https://soc:Sup3rSecretPw@dt.example.com' },
+		message: /instance URL for https:\/\/dt\.example\.com contains a user name or password/,
+	},
 	// credential
 	{
 		name: 'instance URL without scheme',

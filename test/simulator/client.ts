@@ -17,6 +17,8 @@ export interface RawOptions {
 	headers?: Record<string, string>;
 	body?: string;
 	ca?: string;
+	/** Give up (and reject) after this many ms without socket activity. */
+	timeoutMs?: number;
 }
 
 /** One request; rejects on a network error (reset, refused, TLS failure, truncated body). */
@@ -52,7 +54,65 @@ export function raw(url: string, path: string, opts: RawOptions = {}): Promise<R
 			},
 		);
 		req.on('error', reject);
+		if (opts.timeoutMs !== undefined) req.setTimeout(opts.timeoutMs, () => req.destroy(new Error('client timeout')));
 		req.end(opts.body);
+	});
+}
+
+/** A response being received: status and headers as soon as they arrive, the body as it trickles in. */
+export interface OpenResponse {
+	status: number;
+	headers: IncomingHttpHeaders;
+	/** The body bytes received so far. */
+	received(): string;
+	/** Resolves once `n` body bytes have arrived (rejects if the response ends or fails first). */
+	bytes(n: number): Promise<string>;
+	/** Resolves with the whole body when the response ends. */
+	ended: Promise<string>;
+	/** The client goes away. */
+	close(): void;
+}
+
+/** Sends a signed request and resolves as soon as the status line and headers arrive. */
+export function open(sim: Simulator, method: string, target: string, body?: unknown): Promise<OpenResponse> {
+	const text = body === undefined ? '' : JSON.stringify(body);
+	const headers = signedHeaders(sim, method, target, text);
+	const base = new URL(sim.url);
+	const request = base.protocol === 'https:' ? httpsRequest : httpRequest;
+	return new Promise((resolve, reject) => {
+		const req = request(
+			{ host: base.hostname, port: base.port, path: target, method, headers, ca: sim.caCert, agent: false },
+			(res) => {
+				let data = '';
+				const waiters: Array<() => void> = [];
+				const ended = new Promise<string>((done, fail) => {
+					res.on('end', () => done(data));
+					res.on('error', fail);
+					res.on('aborted', () => fail(new Error('response aborted')));
+				});
+				ended.catch(() => undefined);
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => {
+					data += chunk;
+					waiters.splice(0).forEach((wake) => wake());
+				});
+				resolve({
+					status: res.statusCode ?? 0,
+					headers: res.headers,
+					received: () => data,
+					bytes: (n) =>
+						new Promise((done, fail) => {
+							const check = () => (data.length >= n ? done(data) : waiters.push(check));
+							ended.then(() => (data.length >= n ? done(data) : fail(new Error(`ended after ${data.length} bytes`))), fail);
+							check();
+						}),
+					ended,
+					close: () => req.destroy(),
+				});
+			},
+		);
+		req.on('error', reject);
+		req.end(text || undefined);
 	});
 }
 
@@ -67,6 +127,8 @@ export interface CallOptions {
 	signature?: string;
 	omit?: Array<'DTAPI-Token' | 'DTAPI-Date' | 'DTAPI-Signature'>;
 	contentType?: string | null;
+	/** Give up (reject) after this many ms without socket activity. */
+	timeoutMs?: number;
 }
 
 export function signedHeaders(
@@ -99,12 +161,17 @@ export function call(
 ): Promise<Response> {
 	const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
 	const headers = signedHeaders(sim, method, target, text, opts);
-	return raw(sim.url, target, { method, headers, body: text, ca: sim.caCert });
+	return raw(sim.url, target, { method, headers, body: text, ca: sim.caCert, timeoutMs: opts.timeoutMs });
 }
 
 export const get = (sim: Simulator, target: string, opts?: CallOptions) => call(sim, 'GET', target, undefined, opts);
 export const post = (sim: Simulator, path: string, body: unknown, opts?: CallOptions) =>
 	call(sim, 'POST', path, body, opts);
+
+/** Resolves once `condition()` holds, checking every 10 ms (the test's own timeout bounds the wait). */
+export async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 /** A control-server request with an optional JSON body. */
 export function control(sim: Simulator, method: string, path: string, body?: unknown): Promise<Response> {
@@ -139,6 +206,7 @@ export function useSimulator(opts: SimulatorOptions = {}, prepare?: (sim: Simula
 		sim.setAuditMode(opts.auditMode ?? false);
 		sim.clearFaults();
 		sim.clearRequests();
+		sim.setBreachStyle({ form: 'mixed', modelShape: 'mixed', unknownPbid: 'empty-list', ...opts.breachStyle });
 		prepare?.(sim);
 	});
 	return new Proxy({} as Simulator, {

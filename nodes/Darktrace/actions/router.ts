@@ -54,7 +54,12 @@ function ledgerKey(ctx: IExecuteFunctions): string | undefined {
 	return `${executionId}\u0000${ctx.getNode().name}\u0000${runIndex}`;
 }
 
-function earlierAttempt(ctx: IExecuteFunctions, prior: unknown, itemIndex: number, problem: string): NodeOperationError {
+function earlierAttempt(
+	ctx: IExecuteFunctions,
+	prior: unknown,
+	itemIndex: number,
+	problem: string,
+): NodeOperationError {
 	const earlier = (prior as Error).message.replace(/^Outcome unknown: /, '');
 	return new NodeOperationError(ctx.getNode(), `Outcome unknown, not sent again: ${earlier}; ${problem}`, {
 		itemIndex,
@@ -87,7 +92,12 @@ async function sendWrite(
 		try {
 			applied = await write.findApplied();
 		} catch (readError) {
-			throw earlierAttempt(ctx, prior.error, itemIndex, `checking the appliance failed: ${(readError as Error).message}`);
+			throw earlierAttempt(
+				ctx,
+				prior.error,
+				itemIndex,
+				`checking the appliance failed: ${(readError as Error).message}`,
+			);
 		}
 		if (!applied) throw earlierAttempt(ctx, prior.error, itemIndex, 'the appliance does not show it as applied');
 		record({ outcome: 'applied', output: applied });
@@ -224,6 +234,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 			output.push({
 				json: { error: nodeError.message, description: nodeError.description ?? null },
+				// n8n sends an item to the error output ("On Error: Continue (using error output)") by this field.
+				error: nodeError,
 				pairedItem: { item: i },
 			});
 			continue;

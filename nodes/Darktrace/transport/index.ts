@@ -180,12 +180,6 @@ function classified<T extends object>(error: T, outcome: WriteOutcome): T {
 	return error;
 }
 
-/** The signal that ends the exchange: its deadline, or the execution being cancelled. */
-function exchangeSignal(ctx: DarktraceContext, deadline: AbortSignal): AbortSignal {
-	const cancel = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal?.();
-	return cancel ? AbortSignal.any([deadline, cancel]) : deadline;
-}
-
 /**
  * Sends one request and returns the parsed JSON body and the appliance's time. Reads are retried on
  * network errors, 429 and 5xx (honouring Retry-After up to 10 s); writes are sent exactly once. The
@@ -206,9 +200,10 @@ export async function darktraceApiRequest(
 	const host = credentials.baseUrl;
 	const attempts = isWrite ? 1 : READ_ATTEMPTS;
 	const timeoutMs = Math.round((request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000);
+	// One deadline for the exchange: each attempt gets what is left of it as `timeout`, which the
+	// credential's `authenticate` turns into an abort signal that also bounds the answer's body.
 	const deadlineAt = Date.now() + timeoutMs;
-	const deadline = AbortSignal.timeout(timeoutMs);
-	const signal = exchangeSignal(this, deadline);
+	const pastDeadline = () => Date.now() >= deadlineAt - 20;
 	/** Whether a read may wait `ms` and try again before the deadline. */
 	const mayRetryRead = (attempt: number, ms: number) => !isWrite && attempt < attempts && Date.now() + ms < deadlineAt;
 
@@ -224,7 +219,6 @@ export async function darktraceApiRequest(
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
 			timeout: Math.max(1, deadlineAt - Date.now()),
-			abortSignal: signal as IHttpRequestOptions['abortSignal'],
 		};
 		let response: FullResponse;
 		try {
@@ -233,7 +227,7 @@ export async function darktraceApiRequest(
 			})) as FullResponse;
 		} catch (error) {
 			let { code, message } = networkCode(error);
-			if (deadline.aborted) {
+			if (pastDeadline()) {
 				code = 'ECONNABORTED';
 				message = `timeout of ${timeoutMs} ms exceeded`;
 			}
@@ -245,7 +239,7 @@ export async function darktraceApiRequest(
 				}
 				throw classified(apiError(this, translateNetworkError(code, message, host, what), itemIndex), 'notSent');
 			}
-			if (code && RETRYABLE_CODES.includes(code) && !deadline.aborted && mayRetryRead(attempt, BACKOFF_MS[attempt - 1])) {
+			if (code && RETRYABLE_CODES.includes(code) && !pastDeadline() && mayRetryRead(attempt, BACKOFF_MS[attempt - 1])) {
 				await sleep(BACKOFF_MS[attempt - 1]);
 				continue;
 			}
@@ -278,7 +272,10 @@ export async function darktraceApiRequest(
 		}
 		if (RETRYABLE_STATUS.includes(statusCode)) {
 			const wait = retryAfterMs(headers, Date.now());
-			if ((wait === undefined || wait <= MAX_RETRY_AFTER_MS) && mayRetryRead(attempt, wait ?? BACKOFF_MS[attempt - 1])) {
+			if (
+				(wait === undefined || wait <= MAX_RETRY_AFTER_MS) &&
+				mayRetryRead(attempt, wait ?? BACKOFF_MS[attempt - 1])
+			) {
 				await sleep(wait ?? BACKOFF_MS[attempt - 1]);
 				continue;
 			}
