@@ -22,6 +22,7 @@ import type { E2eContext } from './context';
 import { seconds, Suite } from './harness';
 import { credentialTestFixtures, serverTests, WRONG_PRIVATE_TOKEN } from './server';
 import { workflowTests } from './workflows';
+import { writeOnceTests } from './writeOnce';
 
 const verbose = process.env.E2E_VERBOSE === '1';
 const printed: string[] = [];
@@ -87,6 +88,7 @@ async function runAgainst(version: string, suite: Suite, tarball: string): Promi
 		const hasTrigger = packageNodeNames().includes('DarktraceRespondTrigger');
 		if (!session.examples.some((e) => e.workflow.id === WORKFLOWS.trigger)) throw new Error('The trigger example is missing');
 		await serverTests(ctx, hasTrigger);
+		if (session.n8n.running) await writeOnceTests(ctx);
 		await session.n8n.stop();
 		await secretsTest(suite, session);
 	} finally {

@@ -158,12 +158,12 @@ async function errorsContinueOnFail(ctx: E2eContext): Promise<void> {
 	assert.equal(items.length, 3, 'one output item per input item');
 	for (const item of items) {
 		assert.equal(typeof item.error, 'string', `an error item: ${JSON.stringify(item)}`);
-		assert.ok('description' in item, 'error items carry a description');
+		assert.ok(typeof item.details === 'string' && item.details.length > 10, 'error items carry the fix in details');
 	}
 	assert.match(String(items[0].error), /-5/);
 	assert.match(String(items[1].error), /abc/);
 	assert.match(String(items[2].error), /999999/);
-	assert.match(String(items[2].description), /INPUT ERROR/);
+	assert.match(String(items[2].details), /INPUT ERROR/);
 
 	const [readOnly] = itemsOf(run, 'Approve with a read-only token');
 	assert.match(String(readOnly.error), /403/);

@@ -133,7 +133,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-class SingleNodeTypes implements INodeTypes {
+export class SingleNodeTypes implements INodeTypes {
 	constructor(private readonly types: Record<string, INodeType>) {}
 
 	getByName(name: string): INodeType {
@@ -151,9 +151,13 @@ class SingleNodeTypes implements INodeTypes {
 	}
 }
 
+let executions = 0;
+
+/** What n8n hands a node about its execution; each call is a new execution with its own ID, as in n8n. */
 export function additionalData(helper: TestCredentialsHelper): IWorkflowExecuteAdditionalData {
 	const base = 'http://127.0.0.1:5678';
 	return {
+		executionId: `harness-${process.pid}-${++executions}`,
 		credentialsHelper: helper,
 		executeWorkflow: async () => {
 			throw new Error('not supported in the harness');

@@ -6,6 +6,7 @@
  */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
+	LoggerProxy,
 	Workflow,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -13,14 +14,20 @@ import {
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeType,
-	type INodeTypes,
 	type IRun,
 	type IWorkflowBase,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { DarktraceRespond } from '../../nodes/Darktrace/DarktraceRespond.node';
-import { additionalData, assertNoSecret, CREDENTIAL_TYPE, TestCredentialsHelper, type TestCredentials } from '.';
+import {
+	additionalData,
+	assertNoSecret,
+	CREDENTIAL_TYPE,
+	SingleNodeTypes,
+	TestCredentialsHelper,
+	type TestCredentials,
+} from '.';
 
 /** The start node: emits the items given in its `items` parameter (a JSON array). */
 class ItemsNode implements INodeType {
@@ -42,27 +49,6 @@ class ItemsNode implements INodeType {
 	}
 }
 
-class Types implements INodeTypes {
-	private readonly types: Record<string, INodeType> = {
-		'test.items': new ItemsNode(),
-		'test.darktraceRespond': new DarktraceRespond(),
-	};
-
-	getByName(name: string): INodeType {
-		return this.getByNameAndVersion(name);
-	}
-
-	getByNameAndVersion(name: string): INodeType {
-		const type = this.types[name];
-		if (!type) throw new Error(`Unknown node type ${name}`);
-		return type;
-	}
-
-	getKnownTypes(): IDataObject {
-		return {};
-	}
-}
-
 export interface NodeSettings {
 	retryOnFail?: boolean;
 	maxTries?: number;
@@ -79,6 +65,10 @@ export interface WorkflowRun {
 }
 
 let executions = 0;
+
+/** n8n logs each node error it catches; the tests assert on them instead. */
+const quiet = () => {};
+LoggerProxy.init({ error: quiet, warn: quiet, info: quiet, debug: quiet });
 
 /** Runs items → RESPOND node in WorkflowExecute; each call is a new execution (its own ID). */
 export async function runInWorkflowExecute(options: {
@@ -127,7 +117,10 @@ export async function runInWorkflowExecute(options: {
 		nodes: workflowData.nodes,
 		connections: workflowData.connections,
 		active: false,
-		nodeTypes: new Types(),
+		nodeTypes: new SingleNodeTypes({
+			'test.items': new ItemsNode(),
+			'test.darktraceRespond': new DarktraceRespond(),
+		}),
 	});
 	const helper = new TestCredentialsHelper(options.credentials);
 	const data = additionalData(helper);

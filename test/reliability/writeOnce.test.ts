@@ -104,7 +104,9 @@ const CASES: WriteCase[] = [
 				},
 			};
 		},
-		effects: (items) => sim.actions().filter((a) => a.manual && a.triggerer?.reason === items[0].reason).length,
+		effects: (items) =>
+			sim.actions().filter((a) => a.manual && (a.triggerer as { reason?: string } | null)?.reason === items[0].reason)
+				.length,
 	},
 ];
 
@@ -152,7 +154,7 @@ function expected(settings: NodeSettings, concurrency: number): { sent: number; 
 
 describe.each(CASES)('$name', (writeCase) => {
 	describe.each(HIDDEN_OUTCOMES)('$name', ({ fault, timeout }) => {
-		test.each(SETTINGS.flatMap((s) => [1, 2].map((concurrency) => ({ ...s, concurrency }))))(
+		test.each(SETTINGS.flatMap((s) => [1, 3].map((concurrency) => ({ ...s, concurrency }))))(
 			'$name, $concurrency in flight: each item sent at most once, outcome settled by the appliance',
 			async ({ settings, concurrency }) => {
 				const { items, parameters } = writeCase.setup();
@@ -313,7 +315,11 @@ describe("a retried execution (n8n's executions list: mode 'retry', a new execut
 		sim.injectFault({ kind: 'status-after-write', status: 504, method: 'POST', times: 1 });
 		const first = await runInWorkflowExecute({ parameters, credentials: credentialsFor(sim), items: [{}] });
 		expect(first.error?.message).toMatch(/^Outcome unknown/);
-		const created = sim.actions().filter((a) => a.manual && a.did === did && a.triggerer?.reason === `${REASON} again`);
+		const created = sim
+			.actions()
+			.filter(
+				(a) => a.manual && a.did === did && (a.triggerer as { reason?: string } | null)?.reason === `${REASON} again`,
+			);
 		expect(created).toHaveLength(1);
 		for (const mode of ['retry', 'manual'] as const) {
 			const again = await runInWorkflowExecute({ parameters, credentials: credentialsFor(sim), items: [{}], mode });
@@ -322,7 +328,11 @@ describe("a retried execution (n8n's executions list: mode 'retry', a new execut
 		}
 		expect(posts()).toHaveLength(1);
 		expect(
-			sim.actions().filter((a) => a.manual && a.did === did && a.triggerer?.reason === `${REASON} again`),
+			sim
+				.actions()
+				.filter(
+					(a) => a.manual && a.did === did && (a.triggerer as { reason?: string } | null)?.reason === `${REASON} again`,
+				),
 		).toHaveLength(1);
 	});
 

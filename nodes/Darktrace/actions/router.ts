@@ -233,9 +233,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				throw nodeError;
 			}
 			output.push({
-				json: { error: nodeError.message, description: nodeError.description ?? null },
-				// n8n sends an item to the error output ("On Error: Continue (using error output)") by this field.
-				error: nodeError,
+				// Only these keys: n8n routes an item whose json keys are all of error, message and details to
+				// the error output ("On Error: Continue (using error output)"), and keeps the json as it is.
+				json: { error: nodeError.message, details: nodeError.description ?? null },
 				pairedItem: { item: i },
 			});
 			continue;
