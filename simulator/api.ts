@@ -1,6 +1,6 @@
 /** The Darktrace API surface: authentication, permissions, faults, the three RESPOND endpoints. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseWindowDate, verifyRequest } from './auth';
+import { parseCompactDate, parseWindowDate, verifyRequest } from './auth';
 import { FaultList, faultReply, processesRequest, resetMidResponse, trickle, type Schedule } from './faults';
 import { guarded, jsonReply, readBody, send, type Reply } from './http-util';
 import { actionView, breachView, deviceView, restrictTo } from './json';
@@ -14,7 +14,7 @@ import type {
 	SimConnectionSpec,
 	SimulatorToken,
 } from './types';
-import { InputError, hasOwn } from './util';
+import { InputError, LintError, hasOwn } from './util';
 
 export interface ApiContext {
 	store: SimStore;
@@ -23,16 +23,17 @@ export interface ApiContext {
 	record(request: RecordedRequest): void;
 	/** A timer that stop() cancels. */
 	schedule: Schedule;
-	/** How far the appliance's own clock runs ahead of the real one (negative: behind). */
-	clockSkewMs(): number;
 	/** How `GET /modelbreaches` answers. */
 	breachStyle(): Required<BreachStyle>;
 	/** The appliance's own URL (for `includebreachurl=true`). */
 	baseUrl(): string;
+	/** Strict mode: request linting on (see README). */
+	strict(): boolean;
 }
 
 interface Call {
 	ctx: ApiContext;
+	strict: boolean;
 	store: SimStore;
 	token: SimulatorToken;
 	query: string;
@@ -42,6 +43,8 @@ interface Call {
 
 interface Outcome extends Reply {
 	wrote?: boolean;
+	/** Strict mode refused the request: why. */
+	lint?: string;
 }
 
 type Handler = (call: Call) => Outcome;
@@ -71,9 +74,18 @@ const LIST_PARAMS = {
 
 const SUMMARY_PARAMS = { starttime: 'int', endtime: 'int', responsedata: 'string' } as const;
 
-function parseParam(name: string, value: string, type: ParamType): boolean | number | string {
+/** Throws a LintError in strict mode; otherwise the request goes on as an appliance would take it. */
+function lint(strict: boolean, message: string): void {
+	if (strict) throw new LintError(message);
+}
+
+function parseParam(name: string, value: string, type: ParamType, strict: boolean): boolean | number | string {
 	if (type === 'bool') {
-		if (value === 'true' || value === 'false') return value === 'true';
+		const lower = value.toLowerCase();
+		if (lower === 'true' || lower === 'false') {
+			if (value !== lower) lint(strict, `Parameter ${name} must be lowercase true or false (got ${value})`);
+			return lower === 'true';
+		}
 		throw new InputError(`Parameter ${name} must be true or false`);
 	}
 	if (type === 'int') {
@@ -83,26 +95,47 @@ function parseParam(name: string, value: string, type: ParamType): boolean | num
 	if (type === 'datetime') {
 		const ms = parseWindowDate(value);
 		if (ms !== undefined) return ms;
+		const compact = parseCompactDate(value);
+		if (compact !== undefined) {
+			lint(strict, `Parameter ${name} must be YYYY-MM-DD HH:MM:SS (got the compact form ${value})`);
+			return compact;
+		}
 		throw new InputError(`Parameter ${name} must be a date YYYY-MM-DD HH:MM:SS`);
 	}
 	if (value) return value;
 	throw new InputError(`Parameter ${name} must not be empty`);
 }
 
-function parseQuery<S extends ParamSpec>(raw: string, spec: S): Params<S> {
+/**
+ * Query parameters by the endpoint's spec. Default (as an appliance plausibly does): unknown
+ * parameters are ignored and a repeated one keeps its first value. Strict: both are lint errors.
+ */
+function parseQuery<S extends ParamSpec>(raw: string, spec: S, strict: boolean): Params<S> {
 	const out: Record<string, boolean | number | string> = {};
 	for (const [name, value] of new URLSearchParams(raw)) {
-		if (!hasOwn(spec, name)) throw new InputError(`Unknown parameter ${name}`);
-		if (hasOwn(out, name)) throw new InputError(`Parameter ${name} given more than once`);
-		out[name] = parseParam(name, value, spec[name]);
+		if (!hasOwn(spec, name)) {
+			lint(strict, `Unknown parameter ${name}`);
+			continue;
+		}
+		if (hasOwn(out, name)) {
+			lint(strict, `Parameter ${name} given more than once`);
+			continue;
+		}
+		out[name] = parseParam(name, value, spec[name], strict);
 	}
 	return out as Params<S>;
 }
 
-function windowOf(start: number | undefined, end: number | undefined, names: string): TimeWindow | undefined {
+/** A pair is required (the contract says so). A start after the end is a lint; by default it selects nothing. */
+function windowOf(
+	start: number | undefined,
+	end: number | undefined,
+	names: string,
+	strict: boolean,
+): TimeWindow | undefined {
 	if (start === undefined && end === undefined) return undefined;
 	if (start === undefined || end === undefined) throw new InputError(`${names} must be given as a pair`);
-	if (start > end) throw new InputError(`${names}: the start must not be after the end`);
+	if (start > end) lint(strict, `${names}: the start must not be after the end`);
 	return { start, end };
 }
 
@@ -121,10 +154,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function checkFields<T>(value: unknown, spec: Record<string, FieldType>, required: string[], where: string): T {
+/** Unknown fields are ignored by default (as an appliance plausibly does) and a lint error in strict mode. */
+function checkFields<T>(
+	value: unknown,
+	spec: Record<string, FieldType>,
+	required: string[],
+	where: string,
+	strict: boolean,
+): T {
 	if (!isObject(value)) throw new InputError(`${where} must be a JSON object`);
 	for (const key of Object.keys(value)) {
-		if (!hasOwn(spec, key)) throw new InputError(`Unknown field ${key} in ${where}`);
+		if (!hasOwn(spec, key)) lint(strict, `Unknown field ${key} in ${where}`);
 	}
 	for (const key of required) {
 		if (value[key] === undefined) throw new InputError(`Missing required field ${key} in ${where}`);
@@ -133,7 +173,8 @@ function checkFields<T>(value: unknown, spec: Record<string, FieldType>, require
 		const [description, test] = FIELD_TYPES[type];
 		if (value[key] !== undefined && !test(value[key])) throw new InputError(`Field ${key} must be ${description}`);
 	}
-	return value as T;
+	const known = Object.entries(value).filter(([key]) => hasOwn(spec, key));
+	return Object.fromEntries(known) as T;
 }
 
 function jsonBody(call: Call): unknown {
@@ -161,11 +202,12 @@ function quarantinedDevices(store: SimStore): Set<number> {
 	return new Set(running.map((a) => a.did));
 }
 
-const listActions: Handler = ({ store, query }) => {
-	const p = parseQuery(query, LIST_PARAMS);
-	const byTime = windowOf(p.starttime, p.endtime, 'starttime and endtime');
-	const byDate = windowOf(p.from, p.to, 'from and to');
-	if (byTime && byDate) throw new InputError('Give either starttime/endtime or from/to, not both');
+const listActions: Handler = ({ store, query, strict }) => {
+	const p = parseQuery(query, LIST_PARAMS, strict);
+	const byTime = windowOf(p.starttime, p.endtime, 'starttime and endtime', strict);
+	const byDate = windowOf(p.from, p.to, 'from and to', strict);
+	// both forms: a guess, starttime/endtime (the epoch form) wins
+	if (byTime && byDate) lint(strict, 'Give either starttime/endtime or from/to, not both');
 	const actions = store.list({
 		window: byTime ?? byDate,
 		includecleared: p.includecleared,
@@ -190,11 +232,11 @@ const listActions: Handler = ({ store, query }) => {
 	return jsonReply(200, restrictTo(result, p.responsedata));
 };
 
-const summary: Handler = ({ store, query }) => {
-	const p = parseQuery(query, SUMMARY_PARAMS);
+const summary: Handler = ({ store, query, strict }) => {
+	const p = parseQuery(query, SUMMARY_PARAMS, strict);
 	return jsonReply(
 		200,
-		restrictTo(store.summary(windowOf(p.starttime, p.endtime, 'starttime and endtime')), p.responsedata),
+		restrictTo(store.summary(windowOf(p.starttime, p.endtime, 'starttime and endtime', strict)), p.responsedata),
 	);
 };
 
@@ -214,10 +256,10 @@ const BREACH_PARAMS = {
  * breach (filtered by `did` and the time window), each as an object: a guess, the contract only
  * covers the `pbid` form.
  */
-const modelBreaches: Handler = ({ ctx, store, query }) => {
-	const p = parseQuery(query, BREACH_PARAMS);
+const modelBreaches: Handler = ({ ctx, store, query, strict }) => {
+	const p = parseQuery(query, BREACH_PARAMS, strict);
 	const style = ctx.breachStyle();
-	const window = windowOf(p.starttime, p.endtime, 'starttime and endtime');
+	const window = windowOf(p.starttime, p.endtime, 'starttime and endtime', strict);
 	const view = (b: SimBreach) =>
 		breachView(b, store.device(b.did), {
 			minimal: p.minimal === true,
@@ -251,7 +293,11 @@ const CHANGE_FIELDS: Record<string, FieldType> = {
 };
 
 const changeAction: Handler = (call) => {
-	const body = checkFields<ChangeRequest>(jsonBody(call), CHANGE_FIELDS, ['codeid'], 'the request body');
+	const body = checkFields<ChangeRequest>(jsonBody(call), CHANGE_FIELDS, ['codeid'], 'the request body', call.strict);
+	if (body.clear && body.duration !== undefined) {
+		lint(call.strict, 'duration cannot be combined with clear');
+		delete body.duration; // the guide: duration does not change how long a clear lasts
+	}
 	requireAuditReason(call.store, body.reason);
 	call.store.change(body, call.token.username);
 	return { ...jsonReply(200, { response: 'SUCCESS' }), wrote: true };
@@ -272,15 +318,23 @@ const createManual: Handler = (call) => {
 		MANUAL_FIELDS,
 		['did', 'action', 'duration'],
 		'the request body',
+		call.strict,
 	);
 	if (!hasOwn(INHIBITOR_LABELS, body.action)) {
 		throw new InputError(`Field action must be one of ${Object.keys(INHIBITOR_LABELS).join(', ')}`);
 	}
 	if (body.action === 'connection') {
 		if (!body.connections?.length) throw new InputError('Field connections is required for the connection action');
-		body.connections.forEach((entry, i) => {
-			const c = checkFields<SimConnectionSpec>(entry, CONNECTION_FIELDS, ['src', 'dst'], `connections[${i}]`);
+		body.connections = body.connections.map((entry, i) => {
+			const c = checkFields<SimConnectionSpec>(
+				entry,
+				CONNECTION_FIELDS,
+				['src', 'dst'],
+				`connections[${i}]`,
+				call.strict,
+			);
 			if (c.port !== undefined && c.port > 65535) throw new InputError(`connections[${i}].port must be at most 65535`);
+			return c;
 		});
 	} else if (body.connections !== undefined) {
 		throw new InputError('Field connections is only valid for the connection action');
@@ -302,31 +356,34 @@ const ENDPOINTS: Record<string, Partial<Record<string, [Handler, SimulatorToken[
 
 function route(method: string, path: string, call: Call): Outcome {
 	const endpoint = hasOwn(ENDPOINTS, path) ? ENDPOINTS[path] : undefined;
-	if (!endpoint) return jsonReply(404, { error: `Unknown API endpoint ${path}`, response: 'NOT FOUND' });
-	const entry = endpoint[method];
+	const entry = endpoint?.[method];
+	// A method an endpoint does not support is answered like an unknown endpoint (a guess: the
+	// guide only says "GET is not supported" on /antigena/manual).
 	if (!entry) {
-		const allow = Object.keys(endpoint).join(', ');
-		return jsonReply(
-			405,
-			{ error: `${method} is not supported on ${path}`, response: 'INPUT ERROR' },
-			{ Allow: allow },
-		);
+		const what = endpoint ? `${method} ${path}` : path;
+		return jsonReply(404, { error: `Unknown API endpoint ${what}`, response: 'NOT FOUND' });
 	}
 	const [handler, roles] = entry;
 	if (!roles.includes(call.token.role)) {
 		const needed =
 			method === 'POST'
 				? 'Darktrace RESPOND, Unrestricted Devices and Visualizer'
-				: 'Unrestricted Devices and Visualizer';
+				: path === '/modelbreaches'
+					? 'Visualizer'
+					: 'Unrestricted Devices and Visualizer';
 		return jsonReply(403, {
 			error: `The API token lacks the permission required: ${needed}`,
 			response: 'PERMISSION ERROR',
 		});
 	}
 	try {
+		if (method === 'POST' && call.query) lint(call.strict, 'A POST must carry no query string (its signature covers the body only)');
 		return handler(call);
 	} catch (error) {
-		if (error instanceof InputError) return jsonReply(400, { error: error.message, response: 'INPUT ERROR' });
+		if (error instanceof InputError) {
+			const reply = jsonReply(400, { error: error.message, response: 'INPUT ERROR' });
+			return error instanceof LintError ? { ...reply, lint: error.message } : reply;
+		}
 		throw error;
 	}
 }
@@ -341,13 +398,12 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
 		const queryAt = target.indexOf('?');
 		const path = queryAt < 0 ? target : target.slice(0, queryAt);
 		const query = queryAt < 0 ? '' : target.slice(queryAt + 1);
-		// The appliance states its time in every answer. The simulated clock is where advance() has
-		// moved "now" for RESPOND state; a DTAPI-Date is judged, like a real appliance's wall clock,
-		// against real time plus any skew a test set (advancing time moves both client and appliance).
-		res.setHeader('Date', new Date(ctx.store.now() + ctx.clockSkewMs()).toUTCString());
+		// One clock: the Date header and the DTAPI-Date check read the same clock as expiry and windows.
+		const now = ctx.store.now();
+		res.setHeader('Date', new Date(now).toUTCString());
 		const body = await readBody(req);
 		const auth = body
-			? verifyRequest({ method, rawTarget: target, body, headers: req.headers }, ctx.tokens, Date.now() + ctx.clockSkewMs())
+			? verifyRequest({ method, rawTarget: target, body, headers: req.headers }, ctx.tokens, now)
 			: ({ ok: false, error: 'signature' } as const);
 		const publicToken = req.headers['dtapi-token'];
 		const record: RecordedRequest = {
@@ -403,9 +459,13 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
 		let outcome: Outcome;
 		if (!body) outcome = jsonReply(413, { error: 'Request body too large', response: 'INPUT ERROR' });
 		else if (!auth.ok) outcome = jsonReply(400, { response: AUTH_ERRORS[auth.error] });
-		else
+		else if (auth.decoded && ctx.strict()) {
+			const message = 'Signed over the percent-decoded target: sign exactly the bytes sent';
+			outcome = { ...jsonReply(400, { error: message, response: 'INPUT ERROR' }), lint: message };
+		} else
 			outcome = route(method, path, {
 				ctx,
+				strict: ctx.strict(),
 				store: ctx.store,
 				token: auth.token,
 				query,
@@ -413,6 +473,7 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
 				contentType: req.headers['content-type'],
 			});
 		record.isWrite = outcome.wrote === true;
+		if (outcome.lint !== undefined) record.lint = outcome.lint;
 		for (const f of taken) {
 			if (f.kind === 'latency' && f.afterWrite && !(await delay(f.delayMs ?? 0))) return finish(0);
 		}

@@ -61,6 +61,11 @@ export function parseWindowDate(value: string): number | undefined {
 	return parseWith(value, [ISO_LIKE]);
 }
 
+/** The compact `YYYYMMDDTHHMMSS` form (a DTAPI-Date format) given as a `from`/`to` value. */
+export function parseCompactDate(value: string): number | undefined {
+	return parseWith(value, [API_DATE_FORMATS[0]]);
+}
+
 export function computeSignature(
 	target: string | Buffer,
 	publicToken: string,
@@ -80,7 +85,28 @@ export function signedTarget(method: string, rawTarget: string, body: Buffer): B
 	return body.length ? Buffer.concat([Buffer.from(`${path}?`, 'latin1'), body]) : Buffer.from(path, 'latin1');
 }
 
-export type AuthResult = { ok: true; token: SimulatorToken } | { ok: false; error: 'signature' | 'date' };
+/**
+ * The GET target with its query percent-decoded (`+` as a space), as a client signs it that
+ * "signs unencoded, sends encoded" (the guide's advice; the Python SDK does it). Undefined when
+ * decoding changes nothing or the query is not valid percent-encoding.
+ */
+export function decodedTarget(method: string, rawTarget: string): Buffer | undefined {
+	const at = rawTarget.indexOf('?');
+	if (method === 'POST' || at < 0) return undefined;
+	const query = rawTarget.slice(at + 1);
+	let decoded: string;
+	try {
+		decoded = decodeURIComponent(query.replace(/\+/g, ' '));
+	} catch {
+		return undefined;
+	}
+	return decoded === query ? undefined : Buffer.from(`${rawTarget.slice(0, at)}?${decoded}`, 'utf8');
+}
+
+/** `decoded`: the signature matched only the percent-decoded target. */
+export type AuthResult =
+	| { ok: true; token: SimulatorToken; decoded: boolean }
+	| { ok: false; error: 'signature' | 'date' };
 
 export interface AuthInput {
 	method: string;
@@ -99,8 +125,9 @@ function sameHex(a: string, b: string): boolean {
 }
 
 /**
- * Order of checks: headers present, token known, signature valid, then the date. A DATE ERROR
- * therefore means the tokens are right and only the clock is off.
+ * Order of checks: headers present, token known, signature valid (over the bytes sent, or else
+ * over the percent-decoded target), then the date. A DATE ERROR therefore means the tokens are
+ * right and only the clock is off.
  */
 export function verifyRequest(input: AuthInput, tokens: readonly SimulatorToken[], now: number): AuthResult {
 	const publicToken = header(input.headers, 'dtapi-token');
@@ -108,14 +135,14 @@ export function verifyRequest(input: AuthInput, tokens: readonly SimulatorToken[
 	const signature = header(input.headers, 'dtapi-signature');
 	const token = tokens.find((t) => t.public === publicToken);
 	if (!publicToken || !date || !signature || !token) return { ok: false, error: 'signature' };
-	const expected = computeSignature(
-		signedTarget(input.method, input.rawTarget, input.body),
-		token.public,
-		token.private,
-		date,
-	);
-	if (!sameHex(signature, expected)) return { ok: false, error: 'signature' };
+	const signs = (target: Buffer) => sameHex(signature, computeSignature(target, token.public, token.private, date));
+	let decoded = false;
+	if (!signs(signedTarget(input.method, input.rawTarget, input.body))) {
+		const alternative = decodedTarget(input.method, input.rawTarget);
+		if (!alternative || !signs(alternative)) return { ok: false, error: 'signature' };
+		decoded = true;
+	}
 	const when = parseApiDate(date);
 	if (when === undefined || Math.abs(when - now) > MAX_DATE_SKEW_MS) return { ok: false, error: 'date' };
-	return { ok: true, token };
+	return { ok: true, token, decoded };
 }

@@ -15,6 +15,9 @@ Usage: npm run simulator -- [options]
   --control-port <n>  also start the control server on this port (0 = any free port)
   --https             serve TLS with simulator/certs/cert.pem (URL https://localhost:PORT)
   --audit             audit mode: every POST needs a non-empty reason
+  --strict            request linting: refuse (400, logged as lint) what an appliance would accept
+                      but a clean client must not send (unknown/repeated parameters, unknown fields,
+                      contradictory windows, True instead of true, ...)
   --empty             start with no devices and no actions
   --large <n>         start with n generated actions instead of the realistic seed
   --json              print one JSON line {"url","controlUrl","tokens"} and nothing else on stdout
@@ -34,7 +37,7 @@ function wholeNumber(flag: string, value: string | undefined, max: number): numb
 }
 
 export function parseArgs(argv: string[]): CliOptions | 'help' {
-	const options: CliOptions = { sim: { port: DEFAULT_PORT, controlPort: false }, json: false };
+	const options: CliOptions = { sim: { port: DEFAULT_PORT, controlPort: false, strict: false }, json: false };
 	for (let i = 0; i < argv.length; i++) {
 		const flag = argv[i];
 		switch (flag) {
@@ -49,6 +52,9 @@ export function parseArgs(argv: string[]): CliOptions | 'help' {
 				break;
 			case '--audit':
 				options.sim.auditMode = true;
+				break;
+			case '--strict':
+				options.sim.strict = true;
 				break;
 			case '--empty':
 				options.sim.seed = 'empty';
@@ -85,7 +91,8 @@ function describe(sim: Simulator, https: boolean): string {
 function requestLine(sim: Simulator, r: RecordedRequest): string {
 	const user = sim.tokens.find((t) => t.public === r.token)?.username ?? (r.token ? 'unknown token' : 'no token');
 	const status = r.status === 0 ? 'RESET' : String(r.status);
-	return `${formatTime(Date.now())} ${r.method} ${r.target} -> ${status} (${user})${r.isWrite ? ' [write]' : ''}`;
+	const lint = r.lint !== undefined ? ` [lint: ${r.lint}]` : '';
+	return `${formatTime(Date.now())} ${r.method} ${r.target} -> ${status} (${user})${r.isWrite ? ' [write]' : ''}${lint}`;
 }
 
 async function main(): Promise<void> {

@@ -32,6 +32,7 @@ const ROUTES: Record<string, ControlRoute> = {
 		url: sim.url,
 		now: sim.now(),
 		auditMode: sim.auditMode,
+		strict: sim.strict,
 		tokens: sim.tokens.map(({ role, username, public: pub }) => ({ role, username, public: pub })),
 		faults: sim.faults.list(),
 		devices: sim.devices(),
@@ -49,6 +50,7 @@ const ROUTES: Record<string, ControlRoute> = {
 	},
 	'POST /audit': (sim, body) =>
 		sim.setAuditMode(need(typeof body.on === 'boolean', body.on, 'on must be true or false')),
+	'POST /strict': (sim, body) => sim.setStrict(need(typeof body.on === 'boolean', body.on, 'on must be true or false')),
 	'POST /faults': (sim, body) => sim.injectFault(body as never),
 	'DELETE /faults': (sim) => sim.clearFaults(),
 	'POST /actions/pending': (sim, body) => sim.createPendingAction(body),

@@ -54,7 +54,7 @@ export interface SimulatorOptions {
 	https?: boolean;
 	/** Default 'realistic'. */
 	seed?: SeedKind;
-	/** Initial simulated clock (epoch ms); default Date.now(). The clock then runs with real time. */
+	/** The appliance's clock at start (epoch ms); default Date.now(). It then runs with real time. */
 	now?: number;
 	/** Default false. */
 	auditMode?: boolean;
@@ -62,6 +62,12 @@ export interface SimulatorOptions {
 	tokens?: SimulatorToken[];
 	/** Separate HTTP control server on loopback: 0 = a free port, false/undefined = none. */
 	controlPort?: number | false;
+	/**
+	 * Request linting: refuse (400 INPUT ERROR, recorded as `lint`) what an appliance would or might
+	 * accept but this project's client must not send. Default: process.env.DARKTRACE_SIMULATOR_STRICT
+	 * === '1' (the project's jest setup sets it), otherwise off.
+	 */
+	strict?: boolean;
 	/** How `GET /modelbreaches` answers (default: shapes and forms mixed per breach, unknown pbid `[]`). */
 	breachStyle?: BreachStyle;
 	/** Called after each API request is answered (the CLI prints these). Never sees a private token. */
@@ -74,14 +80,21 @@ export interface Simulator {
 	readonly tokens: SimulatorToken[];
 	token(role: SimulatorToken['role']): SimulatorToken;
 	readonly caCert: string;
+	/** The appliance's one clock (real time plus any skew): date check, Date header, expiry, windows. */
 	now(): number;
-	/** Moves the simulated clock (RESPOND state: expiry, windows). Signed dates are still judged
-	 * against real time, as if the n8n host's clock had moved along. */
+	/**
+	 * Lets `ms` pass for the stored state: every stored time moves `ms` into the past (actions
+	 * expire, history ages). The clock itself is not moved, so signed dates stay valid.
+	 */
 	advance(ms: number): void;
+	/** Sets the appliance's clock; a client whose clock differs by over 30 minutes gets API DATE ERROR. */
 	setNow(ms: number): void;
-	/** Skews the appliance's own clock against real time, for API DATE ERROR tests (0 = in sync). */
+	/** Skews the appliance's clock against real time (0 = in sync); the same clock as setNow. */
 	setClockSkew(ms: number): void;
 	setAuditMode(on: boolean): void;
+	/** Turns request linting on or off (see SimulatorOptions.strict). */
+	setStrict(on: boolean): void;
+	readonly strict: boolean;
 	devices(): SimDevice[];
 	actions(): SimAction[];
 	action(codeid: number): SimAction | undefined;
@@ -165,8 +178,8 @@ class RunningSimulator implements Simulator {
 			faults: this.faults,
 			record: (request) => this.record(request),
 			schedule: (fn, ms) => this.schedule(fn, ms),
-			clockSkewMs: () => this.clockSkew,
 			breachStyle: () => this.style,
+			strict: () => this.strictMode,
 			baseUrl: () => this.url,
 		});
 		const server = opts.https
@@ -219,15 +232,23 @@ class RunningSimulator implements Simulator {
 		this.store.setNow(ms);
 	}
 
-	private clockSkew = 0;
+	private strictMode = false;
 	private style: Required<BreachStyle> = { form: 'mixed', modelShape: 'mixed', unknownPbid: 'empty-list' };
 
 	setClockSkew(ms: number): void {
-		this.clockSkew = ms;
+		this.store.setClockSkew(ms);
 	}
 
 	setAuditMode(on: boolean): void {
 		this.store.auditMode = on;
+	}
+
+	setStrict(on: boolean): void {
+		this.strictMode = on;
+	}
+
+	get strict(): boolean {
+		return this.strictMode;
 	}
 
 	get auditMode(): boolean {
@@ -338,6 +359,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 	const sim = new RunningSimulator(store, tokens, opts.seed ?? 'realistic', opts.onRequest);
 	sim.reset();
 	if (opts.breachStyle) sim.setBreachStyle(opts.breachStyle);
+	sim.setStrict(opts.strict ?? process.env.DARKTRACE_SIMULATOR_STRICT === '1');
 	try {
 		await sim.listen(opts);
 	} catch (error) {

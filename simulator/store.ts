@@ -127,6 +127,20 @@ function categoryOf(name: string): SimBreachModel['category'] {
 function breachModels(a: SimAction): { then: SimBreachModel; now: SimBreachModel } {
 	const name = a.model || DEFAULT_MODEL.model;
 	const uuid = a.modeluuid || DEFAULT_MODEL.modeluuid;
+	// shared between breaches of the same model (large data sets have thousands); never mutated
+	const key = `${uuid}\n${name}\n${a.pbid % 3 === 0}`;
+	let models = MODEL_CACHE.get(key);
+	if (!models) {
+		models = makeBreachModels(name, uuid, a.pbid % 3 === 0);
+		if (MODEL_CACHE.size > 1000) MODEL_CACHE.clear();
+		MODEL_CACHE.set(key, models);
+	}
+	return models;
+}
+
+const MODEL_CACHE = new Map<string, { then: SimBreachModel; now: SimBreachModel }>();
+
+function makeBreachModels(name: string, uuid: string, edited: boolean): { then: SimBreachModel; now: SimBreachModel } {
 	const pid = stableNumber(uuid, 3000);
 	const then: SimBreachModel = {
 		name,
@@ -139,7 +153,6 @@ function breachModels(a: SimAction): { then: SimBreachModel; now: SimBreachModel
 		description: `A device breached ${name.split(' / ').pop() ?? name}.\\nAction: review the device and the RESPOND action.`,
 		version: 1,
 	};
-	const edited = a.pbid % 3 === 0;
 	const now = edited
 		? { ...then, phid: then.phid + 1, version: 2, priority: Math.min(5, then.priority + 1), tags: [...then.tags, 'Edited'] }
 		: { ...then, tags: [...then.tags] };
@@ -158,23 +171,57 @@ export class SimStore {
 	private nextDid = 1;
 	private nextCodeid = FIRST_CODEID;
 	private nextPbid = 50001;
-	private clockOffset = 0;
+	/** How far the appliance's clock runs ahead of real time (negative: behind). */
+	private clockSkew = 0;
 
 	constructor(now: number) {
 		this.setNow(now);
 	}
 
-	// --- clock: runs with real time from wherever it was set -------------------------------
+	// --- clock: ONE clock, real time plus a skew ------------------------------------------
+	/** The appliance's clock: what the date check, the Date header, expiry and windows all read. */
 	now(): number {
-		return Date.now() + this.clockOffset;
+		return Date.now() + this.clockSkew;
 	}
 
-	advance(ms: number): void {
-		this.clockOffset += ms;
-	}
-
+	/** Sets the appliance's clock (a clock that is off against its clients). */
 	setNow(ms: number): void {
-		this.clockOffset = ms - Date.now();
+		this.clockSkew = ms - Date.now();
+	}
+
+	setClockSkew(ms: number): void {
+		this.clockSkew = ms;
+	}
+
+	/**
+	 * Lets `ms` pass for the stored state without touching the clock: every stored time (actions,
+	 * their history and blocked connections, devices, breaches) moves `ms` into the past, as if the
+	 * appliance had been running that long since they were made.
+	 */
+	advance(ms: number): void {
+		const age = (t: number) => t - ms;
+		for (const a of this.actionsById.values()) {
+			a.start = age(a.start);
+			a.expires = age(a.expires);
+			a.updated = age(a.updated);
+			for (const h of a.history) h.time = age(h.time);
+			for (const c of a.blockedConnections) {
+				c.timems = age(c.timems);
+				c.time = formatTime(c.timems);
+			}
+		}
+		for (const d of this.devicesById.values()) {
+			d.firstSeen = age(d.firstSeen);
+			d.lastSeen = age(d.lastSeen);
+			for (const ip of d.ips) {
+				ip.timems = age(ip.timems);
+				ip.time = formatTime(ip.timems);
+			}
+		}
+		for (const b of this.breachesById.values()) {
+			b.time = age(b.time);
+			b.creationTime = age(b.creationTime);
+		}
 	}
 
 	clear(): void {
@@ -385,8 +432,9 @@ export class SimStore {
 		let entry: SimHistoryAction;
 		if (req.activate && req.clear) throw new InputError('activate and clear cannot both be true');
 		if (req.clear) {
-			if (req.duration !== undefined) throw new InputError('duration cannot be combined with clear');
-			if (a.cleared) throw new InputError(`Action ${a.codeid} is already cleared`);
+			// Clearing a cleared action again (a retried clear) succeeds and writes a second history
+			// entry: the contract's "idempotent in effect, but a retry still writes a history entry".
+			// A duration (refused in strict mode) does not change what a clear does.
 			a.cleared = true;
 			a.active = false;
 			entry = 'cleared';

@@ -156,13 +156,15 @@ export interface RecordedRequest {
 	body: string;
 	/** The public token (`DTAPI-Token` header), if one was sent. */
 	token?: string;
-	/** The status answered; 0 when the connection was reset. */
+	/** The status answered; 0 when none was sent (a reset, or the client left during a delay). */
 	status: number;
 	authOk: boolean;
 	/** True when the request changed the simulator's state. */
 	isWrite: boolean;
 	/** Real (wall-clock) arrival time in epoch ms. */
 	time: number;
+	/** Strict mode only: why the request was refused although an appliance would (or might) take it. */
+	lint?: string;
 }
 
 /** A model as a breach describes it (`model.then` / `model.now`, or flat under `model` on older appliances). */

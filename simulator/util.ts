@@ -36,6 +36,12 @@ export const DAY = 24 * HOUR;
 /** 400 INPUT ERROR raised by validation or by an action in the wrong state. */
 export class InputError extends Error {}
 
+/**
+ * 400 INPUT ERROR raised only in strict mode: a request an appliance would (or might) accept but
+ * that this project's own client must not send. Recorded as `lint` in the request log.
+ */
+export class LintError extends InputError {}
+
 /** `Object.hasOwn` (the project's lib is es2021). */
 export function hasOwn(object: object, key: string): boolean {
 	return Object.prototype.hasOwnProperty.call(object, key);

@@ -10,6 +10,7 @@
  * - E2E_VERBOSE=1: echo everything n8n prints
  * - E2E_N8N_LOG_LEVEL: n8n's log level (default debug; the log is checked for private tokens)
  *
+ * The simulators run strict (request linting), so the node's requests stay clean in real n8n too.
  * Prints `N passed, M failed` on its last line; exits 1 if anything failed.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -65,8 +66,8 @@ async function runAgainst(version: string, suite: Suite, tarball: string): Promi
 	print(`\nn8n ${version}`);
 	const started = Date.now();
 	const runtime = await ensureRuntime(version, (text) => process.stderr.write(text));
-	const sim = await startSimulator({ seed: 'realistic' });
-	const tlsSim = await startSimulator({ seed: 'realistic', https: true });
+	const sim = await startSimulator({ seed: 'realistic', strict: true });
+	const tlsSim = await startSimulator({ seed: 'realistic', https: true, strict: true });
 	let session: Session | undefined;
 	const failedBefore = suite.failed;
 	try {

@@ -36,7 +36,7 @@ describe('official test vector', () => {
 
 	it('verifyRequest accepts the vector request at the vector time', () => {
 		const result = verifyRequest(input('GET', VECTOR.target, vectorHeaders), TOKENS, VECTOR_TIME);
-		expect(result).toEqual({ ok: true, token: TOKENS[0] });
+		expect(result).toEqual({ ok: true, token: TOKENS[0], decoded: false });
 	});
 
 	it('rejects the vector with reordered parameters (the signed string is the raw target)', () => {

@@ -21,7 +21,10 @@ function startCli(args: string[]): Cli {
 	return { child, stdout: () => out, exited };
 }
 
-async function waitFor(cli: Cli, pattern: RegExp, timeoutMs = 15000): Promise<string> {
+// ts-node compiles the CLI in each child: slow on a loaded machine. The deadline only stops a hang.
+jest.setTimeout(120_000);
+
+async function waitFor(cli: Cli, pattern: RegExp, timeoutMs = 100_000): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	while (!pattern.test(cli.stdout())) {
 		if (Date.now() > deadline || cli.child.exitCode !== null)

@@ -120,7 +120,7 @@ export interface CallOptions {
 	role?: SimulatorToken['role'];
 	/** Sign with these tokens instead of the simulator's. */
 	token?: Pick<SimulatorToken, 'public' | 'private'>;
-	/** DTAPI-Date header; default: this host's clock in the spaced format. */
+	/** DTAPI-Date header; default: the simulator's clock in the spaced format (a client in sync). */
 	date?: string;
 	/** What to sign instead of the correct target. */
 	signTarget?: string;
@@ -139,7 +139,7 @@ export function signedHeaders(
 	opts: CallOptions = {},
 ): Record<string, string> {
 	const token = opts.token ?? sim.token(opts.role ?? 'respond');
-	const date = opts.date ?? spacedDate(Date.now());
+	const date = opts.date ?? spacedDate(sim.now());
 	const signed = opts.signTarget ?? (method === 'POST' ? `${target.split('?')[0]}${body ? `?${body}` : ''}` : target);
 	const headers: Record<string, string> = {
 		'DTAPI-Token': token.public,
@@ -204,6 +204,7 @@ export function useSimulator(opts: SimulatorOptions = {}, prepare?: (sim: Simula
 		sim.setNow(opts.now ?? Date.now());
 		sim.reset();
 		sim.setAuditMode(opts.auditMode ?? false);
+		sim.setStrict(opts.strict ?? process.env.DARKTRACE_SIMULATOR_STRICT === '1');
 		sim.clearFaults();
 		sim.clearRequests();
 		sim.setBreachStyle({ form: 'mixed', modelShape: 'mixed', unknownPbid: 'empty-list', ...opts.breachStyle });

@@ -25,11 +25,13 @@ describe('control server', () => {
 		for (const token of sim.tokens) expect(res.text).not.toContain(token.private);
 	});
 
-	it('POST /clock/advance and /clock/set move the simulated clock', async () => {
+	it('POST /clock/advance ages the stored state, /clock/set sets the clock', async () => {
 		const before = sim.now();
+		const [first] = sim.actions();
 		const res = await control(sim, 'POST', '/clock/advance', { ms: 10 * MINUTE });
-		expect(res.json.now - before).toBeGreaterThanOrEqual(10 * MINUTE);
-		expect(sim.now() - before).toBeLessThan(11 * MINUTE);
+		expect(res.json.now - before).toBeLessThan(MINUTE);
+		expect(sim.action(first.codeid)!.expires).toBe(first.expires - 10 * MINUTE);
+		expect(sim.action(first.codeid)!.start).toBe(first.start - 10 * MINUTE);
 		await control(sim, 'POST', '/clock/set', { ms: Date.UTC(2024, 0, 1) });
 		expect(Math.abs(sim.now() - Date.UTC(2024, 0, 1))).toBeLessThan(1000);
 		sim.setNow(Date.now());
@@ -40,6 +42,25 @@ describe('control server', () => {
 		const res = await post(sim, '/antigena', { codeid: 10001, clear: true });
 		expect(res.json.error).toMatch(/reason/i);
 		expect((await control(sim, 'GET', '/state')).json.auditMode).toBe(true);
+	});
+
+	it('POST /strict switches request linting', async () => {
+		await control(sim, 'POST', '/strict', { on: false });
+		expect((await get(sim, '/antigena?verbose=1')).status).toBe(200);
+		expect((await control(sim, 'GET', '/state')).json.strict).toBe(false);
+		await control(sim, 'POST', '/strict', { on: true });
+		expect((await get(sim, '/antigena?verbose=1')).status).toBe(400);
+		expect(sim.requests().at(-1)?.lint).toBe('Unknown parameter verbose');
+		expect((await control(sim, 'POST', '/strict', { on: 'yes' })).status).toBe(400);
+	});
+
+	it('GET /breaches and POST /breaches/style', async () => {
+		const res = await control(sim, 'GET', '/breaches');
+		expect(res.json).toEqual(sim.breaches());
+		const { pbid } = sim.breaches().find((b) => !b.asList)!;
+		await control(sim, 'POST', '/breaches/style', { form: 'list' });
+		expect((await get(sim, `/modelbreaches?pbid=${pbid}`)).json).toHaveLength(1);
+		expect((await control(sim, 'POST', '/breaches/style', { form: 'tuple' })).status).toBe(400);
 	});
 
 	it('POST /faults and DELETE /faults', async () => {

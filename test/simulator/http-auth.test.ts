@@ -1,4 +1,4 @@
-import { MINUTE, call, get, post, raw, useSimulator } from './client';
+import { INPUT_ERROR, MINUTE, call, get, post, raw, useSimulator } from './client';
 import { dateFormats, spacedDate } from './sign';
 
 const sim = useSimulator();
@@ -38,11 +38,27 @@ describe('DTAPI-Date', () => {
 		}
 	});
 
-	it('advance() moves RESPOND time, not the date check, and the Date header follows the simulated clock', async () => {
+	it('one clock: an appliance set 40 minutes ahead refuses a request dated by the real clock', async () => {
+		const real = Date.now();
+		sim.setNow(real + 40 * MINUTE);
+		const res = await get(sim, '/antigena/summary', { date: spacedDate(real) });
+		expect([res.status, res.json]).toEqual([400, DATE_ERROR]);
+		expect(Math.abs(Date.parse(res.headers.date as string) - (real + 40 * MINUTE))).toBeLessThan(2000);
+		// a client whose clock follows the appliance's is accepted, and sees the same clock
+		const synced = await get(sim, '/antigena/summary', { date: spacedDate(sim.now()) });
+		expect(synced.status).toBe(200);
+		expect(Math.abs(Date.parse(synced.headers.date as string) - sim.now())).toBeLessThan(2000);
+	});
+
+	it('advance() ages the stored state, not the clock: a request dated now passes, actions expire', async () => {
+		const action = sim.createAction({ expires: sim.now() + 60 * MINUTE });
+		const clockBefore = sim.now();
 		sim.advance(3 * 60 * MINUTE);
-		const res = await get(sim, '/antigena/summary');
+		expect(sim.now() - clockBefore).toBeLessThan(2000);
+		const res = await get(sim, '/antigena/summary', { date: spacedDate(Date.now()) });
 		expect(res.status).toBe(200);
-		expect(Math.abs(Date.parse(res.headers.date as string) - sim.now())).toBeLessThan(2000);
+		expect(Math.abs(Date.parse(res.headers.date as string) - Date.now())).toBeLessThan(2000);
+		expect(sim.action(action.codeid)!.expires).toBeLessThan(sim.now() - 119 * MINUTE);
 	});
 
 	it('an unparseable date with a valid signature is a date error', async () => {
@@ -79,11 +95,17 @@ describe('signature errors', () => {
 		expect([res.status, res.json]).toEqual([400, SIGNATURE_ERROR]);
 	});
 
-	it('the signed string is the raw target: percent-encoded query signed encoded works, signed decoded fails', async () => {
+	it('a percent-encoded query signed as sent works; signed decoded, strict mode refuses it as lint', async () => {
 		const target = '/antigena?from=2020-01-10%2012:00:00&to=2020-01-11%2012:00:00';
 		expect((await get(sim, target)).status).toBe(200);
+		sim.setStrict(true);
 		const res = await get(sim, target, { signTarget: decodeURIComponent(target) });
-		expect(res.json).toEqual(SIGNATURE_ERROR);
+		expect([res.status, res.json]).toEqual([400, INPUT_ERROR]);
+		expect(sim.requests().at(-1)?.lint).toMatch(/percent-decoded/);
+		sim.setStrict(false);
+		expect((await get(sim, target, { signTarget: decodeURIComponent(target) })).status).toBe(200);
+		const wrong = await get(sim, target, { signTarget: decodeURIComponent(target).replace('2020', '2021') });
+		expect(wrong.json).toEqual(SIGNATURE_ERROR);
 	});
 
 	it('a signature over sorted parameters does not match an unsorted target', async () => {
@@ -94,6 +116,7 @@ describe('signature errors', () => {
 	});
 
 	it('a POST is signed over path?body; a POST with a query string is signed without the query', async () => {
+		sim.setStrict(false); // strict mode refuses any query string on a POST
 		const body = JSON.stringify({ codeid: 10001, clear: true });
 		const res = await call(sim, 'POST', '/antigena?verbose=1', body, { signTarget: `/antigena?${body}` });
 		expect([res.status, res.json]).toEqual([200, { response: 'SUCCESS' }]);
@@ -169,14 +192,12 @@ describe('routing', () => {
 		}
 	});
 
-	it('GET /antigena/manual is not supported (405, Allow: POST)', async () => {
+	it('GET /antigena/manual is not supported: 404, like an unknown endpoint', async () => {
 		const res = await get(sim, '/antigena/manual');
-		expect(res.status).toBe(405);
-		expect(res.headers.allow).toBe('POST');
-		expect(res.json.response).toBe('INPUT ERROR');
+		expect([res.status, res.json]).toEqual([404, { error: expect.any(String), response: 'NOT FOUND' }]);
 	});
 
-	it('POST /antigena/summary is not supported (405)', async () => {
-		expect((await post(sim, '/antigena/summary', {})).status).toBe(405);
+	it('POST /antigena/summary is not supported (404)', async () => {
+		expect((await post(sim, '/antigena/summary', {})).status).toBe(404);
 	});
 });

@@ -53,6 +53,19 @@ describe('GET /antigena/summary', () => {
 		expect(after.json.activeActionDevices).toEqual([3]);
 	});
 
+	it('an action active during the window still counts there after it is cleared later', async () => {
+		const window = `/antigena/summary?starttime=${T0 - 5 * MINUTE}&endtime=${T0 - MINUTE}`;
+		const before = await get(sim, window);
+		expect(before.json).toEqual({ pendingCount: 0, activeCount: 3, pendingActionDevices: [], activeActionDevices: [2, 3] });
+		sim.advance(2 * MINUTE); // the clear happens after the window...
+		expect((await post(sim, '/antigena', { codeid: 10003, clear: true })).status).toBe(200);
+		// ...and advance() aged the stored state by 2 minutes: the same window is now 2 minutes earlier
+		const same = `/antigena/summary?starttime=${T0 - 7 * MINUTE}&endtime=${T0 - 3 * MINUTE}`;
+		expect((await get(sim, same)).json).toEqual(before.json);
+		const live = await get(sim, '/antigena/summary');
+		expect([live.json.activeCount, live.json.activeActionDevices]).toEqual([2, [3]]);
+	});
+
 	it('responsedata restricts to one field', async () => {
 		expect((await get(sim, '/antigena/summary?responsedata=pendingCount')).json).toEqual({ pendingCount: 2 });
 	});
