@@ -7,8 +7,11 @@
  * `npm run demo -- --headless`: runs the example workflows once, prints what they did, and exits 0 on
  * success, 1 on failure.
  *
- * Options: --headless, --n8n-port <n> (default 5678 if free), --simulator-port <n> (default 4747 if free),
- * --n8n-version <v> (default 2.40.7).
+ * `npm run demo -- --queue`: the same on n8n's queue mode (scripts/lib/queue.ts): Redis, PostgreSQL 17,
+ * n8n main and two workers; prints which process runs what (with --headless too).
+ *
+ * Options: --headless, --queue, --n8n-port <n> (default 5678 if free), --simulator-port <n> (default 4747
+ * if free), --n8n-version <v> (default 2.40.7).
  */
 import { startSimulator, type RecordedRequest, type Simulator } from '../simulator';
 import { agentUnsupported } from './e2e/agent';
@@ -16,6 +19,7 @@ import { startMockModel, approveRiskiestScript } from './e2e/mockModel';
 import { WORKFLOWS, isManual, modelCredential } from './lib/examples';
 import { executionRun } from './lib/n8n';
 import { preferredPort } from './lib/ports';
+import { createQueueDeployment, type QueueDeployment } from './lib/queue';
 import { buildAndPack, DEFAULT_N8N_VERSION, ensureRuntime } from './lib/runtime';
 import { createSession, runManualExamples, type Session } from './lib/session';
 import { describeRun } from './lib/summary';
@@ -24,24 +28,34 @@ const DEMO_OWNER = { email: 'demo@example.com', password: 'Darktrace-Demo-1', fi
 
 interface DemoOptions {
 	headless: boolean;
+	queue: boolean;
 	n8nPort: number;
 	simulatorPort: number;
 	version: string;
 }
 
 function parseArgs(argv: string[]): DemoOptions {
-	const options: DemoOptions = { headless: false, n8nPort: 5678, simulatorPort: 4747, version: DEFAULT_N8N_VERSION };
+	const options: DemoOptions = {
+		headless: false,
+		queue: false,
+		n8nPort: 5678,
+		simulatorPort: 4747,
+		version: DEFAULT_N8N_VERSION,
+	};
 	const port = (flag: string, value: string | undefined) => {
-		if (value === undefined || !/^\d+$/.test(value) || Number(value) > 65535) throw new Error(`${flag} needs a port number`);
+		if (value === undefined || !/^\d+$/.test(value) || Number(value) > 65535)
+			throw new Error(`${flag} needs a port number`);
 		return Number(value);
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const flag = argv[i];
 		if (flag === '--headless') options.headless = true;
+		else if (flag === '--queue') options.queue = true;
 		else if (flag === '--n8n-port') options.n8nPort = port(flag, argv[++i]);
 		else if (flag === '--simulator-port') options.simulatorPort = port(flag, argv[++i]);
 		else if (flag === '--n8n-version') options.version = argv[++i] ?? DEFAULT_N8N_VERSION;
-		else throw new Error(`Unknown option ${flag} (use --headless, --n8n-port, --simulator-port, --n8n-version)`);
+		else
+			throw new Error(`Unknown option ${flag} (use --headless, --queue, --n8n-port, --simulator-port, --n8n-version)`);
 	}
 	return options;
 }
@@ -55,26 +69,65 @@ function requestLine(r: RecordedRequest): string {
 	return `  simulator: ${r.method} ${r.target} → ${outcome}${r.isWrite ? ' [changed state]' : ''}`;
 }
 
+/** In queue mode: which process ran an execution. */
+function ranBy(queue: QueueDeployment | undefined, executionId: string | undefined): void {
+	if (!queue || !executionId) return;
+	console.log(
+		`    ran on ${queue.workerOf(executionId) ?? 'no worker (see the logs)'} (execution ${executionId}, queued by main)`,
+	);
+}
+
+/** Starts n8n (main, and the workers in queue mode), sets up the owner; prints the processes in queue mode. */
+async function startN8n(session: Session, queue: QueueDeployment | undefined): Promise<void> {
+	if (queue) await queue.start();
+	else await session.n8n.start();
+	await session.n8n.setupOwner(DEMO_OWNER);
+	if (queue) {
+		step('Queue mode: which process runs what');
+		for (const line of queue.describe()) console.log(`  ${line}`);
+	}
+}
+
 /** Starts n8n with the trigger active and waits for the trigger's first execution. */
-async function showTrigger(session: Session): Promise<boolean> {
+async function showTrigger(session: Session, queue: QueueDeployment | undefined): Promise<boolean> {
 	const { n8n } = session;
 	const example = session.examples.find((e) => e.workflow.id === WORKFLOWS.trigger);
 	if (!example) return true;
-	await n8n.activateOffline(WORKFLOWS.trigger);
-	await n8n.start();
-	await n8n.setupOwner(DEMO_OWNER);
-	await n8n.createApiKey();
+	if (!n8n.running) {
+		await n8n.activateOffline(WORKFLOWS.trigger);
+		await startN8n(session, queue);
+		await n8n.createApiKey();
+	}
 	const [execution] = await n8n.waitForExecutions(WORKFLOWS.trigger, 1);
 	const run = executionRun(WORKFLOWS.trigger, execution);
 	for (const line of describeRun(example.workflow, run)) console.log(line);
+	ranBy(queue, run.executionId);
 	return run.ok;
 }
 
-async function headless(session: Session): Promise<number> {
-	step('Running the example workflows with the n8n CLI');
-	const results = await runManualExamples(session, (line) => console.log(line));
-	step('Starting n8n with the trigger workflow active (first poll)');
-	const triggerOk = await showTrigger(session);
+async function headless(session: Session, queue: QueueDeployment | undefined): Promise<number> {
+	if (queue) {
+		// The examples run as the editor runs them, which queue mode hands to a worker.
+		step('Starting n8n main and two workers with the trigger workflow active (main polls)');
+		await session.n8n.activateOffline(WORKFLOWS.trigger);
+		await startN8n(session, queue);
+		await session.n8n.createApiKey();
+		session.n8n.executeVia = 'server';
+		step('Running the example workflows ("Execute workflow": main enqueues, a worker runs)');
+	} else {
+		step('Running the example workflows with the n8n CLI');
+	}
+	const results = await runManualExamples(
+		session,
+		(line) => console.log(line),
+		(run) => ranBy(queue, run.executionId),
+	);
+	step(
+		queue
+			? 'The trigger workflow: polled by main, its first execution run by a worker'
+			: 'Starting n8n with the trigger workflow active (first poll)',
+	);
+	const triggerOk = await showTrigger(session, queue);
 	const failed = results.filter((r) => !r.run.ok).map((r) => r.example.workflow.name);
 	if (!triggerOk) failed.push('trigger');
 	console.log(
@@ -85,12 +138,20 @@ async function headless(session: Session): Promise<number> {
 	return failed.length === 0 ? 0 : 1;
 }
 
-async function interactive(session: Session, sim: Simulator, modelUrl: string): Promise<number> {
+async function interactive(
+	session: Session,
+	sim: Simulator,
+	modelUrl: string,
+	queue: QueueDeployment | undefined,
+): Promise<number> {
 	const { n8n } = session;
-	step('Starting n8n with the trigger workflow active');
+	step(
+		queue
+			? 'Starting n8n main and two workers with the trigger workflow active'
+			: 'Starting n8n with the trigger workflow active',
+	);
 	await n8n.activateOffline(WORKFLOWS.trigger);
-	await n8n.start();
-	await n8n.setupOwner(DEMO_OWNER);
+	await startN8n(session, queue);
 	const manual = session.examples.filter((e) => isManual(e.workflow)).map((e) => `    - ${e.workflow.name}`);
 	console.log(`
 n8n is ready: ${n8n.baseUrl}
@@ -105,7 +166,7 @@ ${manual.join('\n')}
 
 Create a pending action for the trigger to pick up:
   curl -X POST ${sim.controlUrl}/actions/pending -H 'content-type: application/json' -d '{"did":101,"score":0.9}'
-n8n's log: ${n8n.logFile}
+n8n's log: ${n8n.logFile}${queue ? `\n  workers' logs: ${n8n.workers.map((w) => w.logFile).join(', ')} ("Worker started execution N")` : ''}
 Press Ctrl-C to stop.
 `);
 	return await new Promise<number>((resolve) => {
@@ -151,21 +212,35 @@ async function main(): Promise<number> {
 	// The AI agent example's "OpenAI-compatible model" credential points at a scripted local model.
 	const model = await startMockModel(approveRiskiestScript());
 	let session: Session | undefined;
+	let queue: QueueDeployment | undefined;
 	try {
-		step('Installing the packed package in a fresh n8n user folder; importing the credentials and the examples');
-		session = await createSession({ runtime, tarball, sim, port: await preferredPort(options.n8nPort), extraCredentials: [modelCredential(model.url)] });
+		const port = await preferredPort(options.n8nPort);
+		const extraCredentials = [modelCredential(model.url)];
+		if (options.queue) {
+			step(
+				'Queue mode: starting Redis and PostgreSQL 17; installing the packed package in a fresh user folder; importing the credentials and the examples',
+			);
+			queue = await createQueueDeployment({ runtime, tarball, sim, port, extraCredentials });
+			session = queue.session;
+		} else {
+			step('Installing the packed package in a fresh n8n user folder; importing the credentials and the examples');
+			session = await createSession({ runtime, tarball, sim, port, extraCredentials });
+		}
 		const unsupported = agentUnsupported(runtime);
 		if (unsupported) {
 			step(`Leaving out the AI agent examples: ${unsupported}`);
 			session.examples = session.examples.filter((e) => e.workflow.id !== WORKFLOWS.agent);
 		}
-		if (options.headless) return await headless(session);
+		if (options.headless) return await headless(session, queue);
 		process.off('SIGINT', early);
 		process.off('SIGTERM', early);
-		return await interactive(session, sim, model.url);
+		return await interactive(session, sim, model.url, queue);
 	} finally {
-		step('Stopping n8n and the simulator');
-		await session?.n8n.dispose();
+		step(
+			queue ? 'Stopping n8n (main and workers), PostgreSQL, Redis and the simulator' : 'Stopping n8n and the simulator',
+		);
+		if (queue) await queue.stop();
+		else await session?.n8n.dispose();
 		await sim.stop();
 		await model.stop();
 	}

@@ -43,6 +43,8 @@ export interface WorkflowRun {
 	/** Each node's main-output items, per run, keyed by node name (only when the execution succeeded). */
 	nodes: NodeRuns;
 	ms: number;
+	/** n8n's execution id, when the run went through the server (see `N8n.executeVia`). */
+	executionId?: string;
 }
 
 /** The part of n8n's execution data the tests read. */
@@ -72,7 +74,13 @@ function nodeRuns(data: ExecutionData | undefined): NodeRuns {
 export function executionRun(workflowId: string, execution: Execution): WorkflowRun {
 	const ms = execution.startedAt && execution.stoppedAt ? Date.parse(execution.stoppedAt) - Date.parse(execution.startedAt) : 0;
 	const ok = execution.status === 'success';
-	return { workflowId, ok, error: ok ? undefined : `execution ${execution.id}: ${execution.status}`, nodes: nodeRuns(execution.data), ms };
+	const error = ok ? undefined : `execution ${execution.id}: ${execution.status}${executionError(execution)}`;
+	return { workflowId, ok, error, nodes: nodeRuns(execution.data), ms, executionId: String(execution.id) };
+}
+
+function executionError(execution: Execution): string {
+	const message = (execution.data?.resultData as { error?: { message?: string } } | undefined)?.error?.message;
+	return message ? ` (${message})` : '';
 }
 
 export interface N8nOptions {
@@ -86,6 +94,17 @@ export interface N8nOptions {
 	env?: NodeJS.ProcessEnv;
 }
 
+/** An `n8n worker` process (queue mode) sharing the instance's user folder, database and Redis. */
+export interface N8nWorker {
+	name: string;
+	child: ChildProcess;
+	/** Its own log (`<userFolder>/<name>.log`). */
+	logFile: string;
+	logs(): string;
+	/** The health-check port (`QUEUE_HEALTH_CHECK_PORT`). */
+	healthPort: number;
+}
+
 export class N8n {
 	readonly runtime: Runtime;
 	readonly userFolder: string;
@@ -94,6 +113,13 @@ export class N8n {
 	private readonly logSink?: (text: string) => void;
 	private readonly extraEnv: NodeJS.ProcessEnv;
 	private server?: ChildProcess;
+	private readonly workerProcesses = new Map<string, N8nWorker>();
+	/**
+	 * How execute() runs a workflow: `cli` (`n8n execute-batch`, in its own process) or `server` (as
+	 * the editor's "Execute workflow" does, on the running instance: logged in, and with
+	 * `OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true` in queue mode, on a worker).
+	 */
+	executeVia: 'cli' | 'server' = 'cli';
 	private cookie?: string;
 	private apiKey?: string;
 
@@ -222,6 +248,11 @@ export class N8n {
 	 * workflows write to the appliance) and returns every node's output.
 	 */
 	async execute(workflowId: string): Promise<WorkflowRun> {
+		if (this.executeVia === 'server') {
+			const started = Date.now();
+			const execution = await this.waitForExecution(await this.startManualRun(workflowId));
+			return { ...executionRun(workflowId, execution), ms: Date.now() - started };
+		}
 		const started = Date.now();
 		const dir = this.scratch(`run-${workflowId}-${started}`);
 		mkdirSync(dir);
@@ -307,6 +338,72 @@ export class N8n {
 		return this.server !== undefined;
 	}
 
+	/** The main process's pid while it runs. */
+	get pid(): number | undefined {
+		return this.server?.pid;
+	}
+
+	/**
+	 * `n8n worker` (queue mode: the instance's `env` must set `EXECUTIONS_MODE=queue`, Redis and the
+	 * database), resolved once its health check answers. Its output goes to `<userFolder>/<name>.log`.
+	 */
+	async startWorker(name: string, args: string[] = [], timeoutMs = 90_000): Promise<N8nWorker> {
+		if (this.workerProcesses.has(name)) throw new Error(`worker ${name} is already running`);
+		const healthPort = await freePort();
+		const logFile = join(this.userFolder, `${name}.log`);
+		const logs = () => {
+			try {
+				return readFileSync(logFile, 'utf8');
+			} catch {
+				return '';
+			}
+		};
+		appendFileSync(logFile, `\n$ n8n worker ${args.join(' ')}\n`);
+		const env = { ...(await this.env()), QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort) };
+		const child = startProcess(this.runtime.node, [this.runtime.n8nBin, 'worker', ...args], {
+			cwd: this.userFolder,
+			env,
+			onOutput: (text) => {
+				appendFileSync(logFile, text);
+				this.logSink?.(text.replace(/^(?=.)/gm, `[${name}] `));
+			},
+		});
+		const worker: N8nWorker = { name, child, logFile, logs, healthPort };
+		this.workerProcesses.set(name, worker);
+		child.once('exit', () => this.workerProcesses.get(name) === worker && this.workerProcesses.delete(name));
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (child.exitCode !== null || child.signalCode !== null) {
+				throw new Error(`n8n worker ${name} exited (${child.exitCode ?? child.signalCode}):\n${logs().slice(-3000)}`);
+			}
+			try {
+				const ready = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+				if (ready.ok) return worker;
+			} catch {
+				// not listening yet
+			}
+			await sleep(250);
+		}
+		await this.stopWorker(worker);
+		throw new Error(`n8n worker ${name} did not become ready within ${timeoutMs / 1000} s:\n${logs().slice(-3000)}`);
+	}
+
+	/** The workers running now. */
+	get workers(): N8nWorker[] {
+		return [...this.workerProcesses.values()];
+	}
+
+	/** SIGTERM (the worker finishes its jobs), SIGKILL after `graceMs`; or at once with `signal: 'SIGKILL'`. */
+	async stopWorker(worker: N8nWorker, signal: NodeJS.Signals = 'SIGTERM', graceMs = 20_000): Promise<void> {
+		if (this.workerProcesses.get(worker.name) === worker) this.workerProcesses.delete(worker.name);
+		killGroup(worker.child, signal);
+		if (!(await waitForExit(worker.child, signal === 'SIGKILL' ? 5000 : graceMs))) {
+			killGroup(worker.child, 'SIGKILL');
+			await waitForExit(worker.child, 5000);
+		}
+		killGroup(worker.child, 'SIGKILL');
+	}
+
 	/** A call to n8n's internal REST API (`/rest/...`), as the logged-in owner once setupOwner() ran. */
 	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
 		return await this.request<T>(method, `/rest${path}`, body, this.cookie ? { cookie: this.cookie } : {});
@@ -352,6 +449,45 @@ export class N8n {
 		return found.sort((a, b) => Number(a.id) - Number(b.id));
 	}
 
+	/**
+	 * Starts a saved workflow as the editor's "Execute workflow" does (`POST /rest/workflows/:id/run`,
+	 * logged in); returns the execution id without waiting for it to finish.
+	 */
+	async startManualRun(workflowId: string): Promise<string> {
+		const saved = await this.rest<{ data?: WorkflowJson }>('GET', `/workflows/${workflowId}`);
+		if (saved.status !== 200 || !saved.body.data) throw new Error(`GET /rest/workflows/${workflowId}: HTTP ${saved.status} ${JSON.stringify(saved.body)}`);
+		const trigger = saved.body.data.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+		if (!trigger) throw new Error(`Workflow ${workflowId} has no Manual Trigger`);
+		// n8n 2.x runs the saved workflow from the named trigger; 1.x takes the workflow in the body.
+		const body = { triggerToStartFrom: { name: trigger.name }, workflowData: saved.body.data };
+		const started = await this.rest<{ data?: { executionId?: string } }>('POST', `/workflows/${workflowId}/run`, body);
+		const executionId = started.body.data?.executionId;
+		if (started.status !== 200 || !executionId) {
+			throw new Error(`POST /rest/workflows/${workflowId}/run: HTTP ${started.status} ${JSON.stringify(started.body)}`);
+		}
+		return String(executionId);
+	}
+
+	/** One execution with its data (public API), or undefined while n8n has not recorded it. */
+	async execution(id: string): Promise<Execution | undefined> {
+		const found = await this.api<Execution>('GET', `/executions/${id}?includeData=true`);
+		if (found.status === 404) return undefined;
+		if (found.status !== 200) throw new Error(`GET /api/v1/executions/${id}: HTTP ${found.status} ${JSON.stringify(found.body)}`);
+		return found.body;
+	}
+
+	/** Waits until an execution has finished (any status but new, running, waiting). */
+	async waitForExecution(id: string, timeoutMs = 120_000): Promise<Execution> {
+		const deadline = Date.now() + timeoutMs;
+		let last: Execution | undefined;
+		while (Date.now() < deadline) {
+			last = await this.execution(id);
+			if (last && !['new', 'running', 'waiting'].includes(last.status)) return last;
+			await sleep(300);
+		}
+		throw new Error(`Execution ${id} did not finish within ${timeoutMs / 1000} s (status ${last?.status ?? 'not recorded'})`);
+	}
+
 	/** Waits until n8n has recorded at least `count` finished executions of a workflow. */
 	async waitForExecutions(workflowId: string, count: number, timeoutMs = 30_000): Promise<Execution[]> {
 		const deadline = Date.now() + timeoutMs;
@@ -394,9 +530,10 @@ export class N8n {
 		return key;
 	}
 
-	/** Stops n8n and removes the user folder (unless `keepFolder`). */
+	/** Stops n8n (main and workers) and removes the user folder (unless `keepFolder`). */
 	async dispose(keepFolder = false): Promise<void> {
 		await this.stop();
+		await Promise.all(this.workers.map((worker) => this.stopWorker(worker)));
 		if (!keepFolder) rmSync(this.userFolder, { recursive: true, force: true });
 	}
 }

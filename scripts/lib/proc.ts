@@ -31,6 +31,9 @@ export interface SpawnOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Called with each chunk of stdout and stderr. */
 	onOutput?: OutputListener;
+	/** Run as this user and group (when this process runs as root). */
+	uid?: number;
+	gid?: number;
 }
 
 /** Starts a long-running child in its own process group; it is killed when this process exits. */
@@ -40,6 +43,8 @@ export function startProcess(command: string, args: string[], options: SpawnOpti
 		env: options.env ?? process.env,
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
+		uid: options.uid,
+		gid: options.gid,
 	});
 	running.add(child);
 	child.on('exit', () => running.delete(child));

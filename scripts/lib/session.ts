@@ -4,7 +4,7 @@
  */
 import type { Simulator } from '../../simulator';
 import { exampleCredentials, isManual, loadExamples, type ExampleFile } from './examples';
-import { N8n, type CredentialFixture, type WorkflowRun } from './n8n';
+import { N8n, type CredentialFixture, type WorkflowJson, type WorkflowRun } from './n8n';
 import type { Runtime } from './runtime';
 import { describeRun } from './summary';
 
@@ -16,6 +16,8 @@ export interface SessionOptions {
 	port?: number;
 	/** Credentials to import besides the examples' own. */
 	extraCredentials?: CredentialFixture[];
+	/** Workflows to import with the examples (one `n8n import:workflow`), given the examples. */
+	extraWorkflows?: (examples: ExampleFile[]) => WorkflowJson[];
 	log?: (text: string) => void;
 	/** Extra environment for every n8n process. */
 	env?: NodeJS.ProcessEnv;
@@ -35,7 +37,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
 		const tokens = { respond: sim.token('respond'), readonly: sim.token('readonly') };
 		await n8n.importCredentials([...exampleCredentials(sim.url, tokens), ...(options.extraCredentials ?? [])]);
 		const examples = loadExamples(sim.url);
-		await n8n.importWorkflows(examples.map((example) => example.workflow));
+		await n8n.importWorkflows([...examples.map((example) => example.workflow), ...(options.extraWorkflows?.(examples) ?? [])]);
 		return { n8n, examples };
 	} catch (error) {
 		await n8n.dispose(true);
@@ -49,11 +51,16 @@ export interface ExampleRun {
 }
 
 /** Runs every example that starts with a Manual Trigger, in file order, printing a summary of each. */
-export async function runManualExamples(session: Session, print: (line: string) => void): Promise<ExampleRun[]> {
+export async function runManualExamples(
+	session: Session,
+	print: (line: string) => void,
+	after: (run: WorkflowRun) => void = () => {},
+): Promise<ExampleRun[]> {
 	const results: ExampleRun[] = [];
 	for (const example of session.examples.filter((e) => isManual(e.workflow))) {
 		const run = await session.n8n.execute(example.workflow.id);
 		for (const line of describeRun(example.workflow, run)) print(line);
+		after(run);
 		results.push({ example, run });
 	}
 	return results;
