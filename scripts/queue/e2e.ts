@@ -57,7 +57,7 @@ async function examplesOnWorkers(ctx: E2eContext, queue: QueueDeployment): Promi
 async function run(suite: Suite, tarball: string): Promise<void> {
 	const runtime = await ensureRuntime(DEFAULT_N8N_VERSION, (text) => process.stderr.write(text));
 	print(`\nn8n ${runtime.version}, queue mode`);
-	const sim: Simulator = await startSimulator({ seed: 'realistic' });
+	const sim: Simulator = await startSimulator({ seed: 'realistic', strict: true });
 	let queue: QueueDeployment | undefined;
 	const failedBefore = suite.failed;
 	try {
