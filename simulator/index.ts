@@ -83,8 +83,8 @@ export interface Simulator {
 	/** The appliance's one clock (real time plus any skew): date check, Date header, expiry, windows. */
 	now(): number;
 	/**
-	 * Lets `ms` pass for the stored state: every stored time moves `ms` into the past (actions
-	 * expire, history ages). The clock itself is not moved, so signed dates stay valid.
+	 * Lets `ms` pass for the appliance and its clients alike: its clock moves (actions expire), stored
+	 * times stay, and signed dates are judged as if the client's clock had moved along.
 	 */
 	advance(ms: number): void;
 	/** Sets the appliance's clock; a client whose clock differs by over 30 minutes gets API DATE ERROR. */

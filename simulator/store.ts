@@ -178,50 +178,37 @@ export class SimStore {
 		this.setNow(now);
 	}
 
-	// --- clock: ONE clock, real time plus a skew ------------------------------------------
-	/** The appliance's clock: what the date check, the Date header, expiry and windows all read. */
+	// --- clock: ONE clock for the appliance ---------------------------------------------------
+	/** Time made to pass by advance()/setNow(): for the appliance and its clients alike. */
+	private passed = 0;
+
+	/** The appliance's clock: what the Date header, expiry, windows and history read. */
 	now(): number {
+		return Date.now() + this.clockSkew + this.passed;
+	}
+
+	/**
+	 * The clock a signed DTAPI-Date is judged against: the appliance's clock with the time tests made
+	 * pass taken off, because that time passed for the client too (a test cannot move the clock of the
+	 * n8n under test, so its dates are read as if it had moved along). Only a skew makes dates fail.
+	 */
+	clientClock(): number {
 		return Date.now() + this.clockSkew;
 	}
 
-	/** Sets the appliance's clock (a clock that is off against its clients). */
+	/** Sets the appliance's time, as time passing for the appliance and its clients alike. */
 	setNow(ms: number): void {
-		this.clockSkew = ms - Date.now();
+		this.passed = ms - Date.now() - this.clockSkew;
 	}
 
+	/** Puts the appliance's clock off against its clients' (API DATE ERROR beyond 30 minutes). */
 	setClockSkew(ms: number): void {
 		this.clockSkew = ms;
 	}
 
-	/**
-	 * Lets `ms` pass for the stored state without touching the clock: every stored time (actions,
-	 * their history and blocked connections, devices, breaches) moves `ms` into the past, as if the
-	 * appliance had been running that long since they were made.
-	 */
+	/** Lets `ms` pass for the appliance (its clock, so expiry and history) and its clients alike. */
 	advance(ms: number): void {
-		const age = (t: number) => t - ms;
-		for (const a of this.actionsById.values()) {
-			a.start = age(a.start);
-			a.expires = age(a.expires);
-			a.updated = age(a.updated);
-			for (const h of a.history) h.time = age(h.time);
-			for (const c of a.blockedConnections) {
-				c.timems = age(c.timems);
-				c.time = formatTime(c.timems);
-			}
-		}
-		for (const d of this.devicesById.values()) {
-			d.firstSeen = age(d.firstSeen);
-			d.lastSeen = age(d.lastSeen);
-			for (const ip of d.ips) {
-				ip.timems = age(ip.timems);
-				ip.time = formatTime(ip.timems);
-			}
-		}
-		for (const b of this.breachesById.values()) {
-			b.time = age(b.time);
-			b.creationTime = age(b.creationTime);
-		}
+		this.passed += ms;
 	}
 
 	clear(): void {

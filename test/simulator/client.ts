@@ -139,7 +139,7 @@ export function signedHeaders(
 	opts: CallOptions = {},
 ): Record<string, string> {
 	const token = opts.token ?? sim.token(opts.role ?? 'respond');
-	const date = opts.date ?? spacedDate(sim.now());
+	const date = opts.date ?? spacedDate(Date.now());
 	const signed = opts.signTarget ?? (method === 'POST' ? `${target.split('?')[0]}${body ? `?${body}` : ''}` : target);
 	const headers: Record<string, string> = {
 		'DTAPI-Token': token.public,

@@ -25,13 +25,13 @@ describe('control server', () => {
 		for (const token of sim.tokens) expect(res.text).not.toContain(token.private);
 	});
 
-	it('POST /clock/advance ages the stored state, /clock/set sets the clock', async () => {
+	it('POST /clock/advance lets time pass (the clock moves, stored times stay), /clock/set sets the clock', async () => {
 		const before = sim.now();
 		const [first] = sim.actions();
 		const res = await control(sim, 'POST', '/clock/advance', { ms: 10 * MINUTE });
-		expect(res.json.now - before).toBeLessThan(MINUTE);
-		expect(sim.action(first.codeid)!.expires).toBe(first.expires - 10 * MINUTE);
-		expect(sim.action(first.codeid)!.start).toBe(first.start - 10 * MINUTE);
+		expect(Math.abs(res.json.now - before - 10 * MINUTE)).toBeLessThan(MINUTE);
+		expect(sim.action(first.codeid)!.expires).toBe(first.expires);
+		expect(sim.action(first.codeid)!.start).toBe(first.start);
 		await control(sim, 'POST', '/clock/set', { ms: Date.UTC(2024, 0, 1) });
 		expect(Math.abs(sim.now() - Date.UTC(2024, 0, 1))).toBeLessThan(1000);
 		sim.setNow(Date.now());
