@@ -253,6 +253,22 @@ describe('what n8n does around the node, beyond hidden outcomes', () => {
 		);
 	});
 
+	test('Retry On Fail after a 502 that was NOT applied: not sent again in this execution, the error says so', async () => {
+		const pending = sim.createPendingAction();
+		sim.injectFault({ kind: 'status', status: 502, method: 'POST', times: 1 });
+		const run = await runInWorkflowExecute({
+			parameters: { resource: 'action', operation: 'activate', codeId: pending.codeid, reason: REASON },
+			credentials: credentialsFor(sim),
+			items: [{}],
+			settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1 },
+		});
+		expect(posts()).toHaveLength(1);
+		expect(sim.action(pending.codeid)?.active).toBe(false);
+		expect(run.error?.message).toMatch(
+			/^Outcome unknown, not sent again: the appliance did not confirm the request to activate RESPOND action \d+ \(HTTP 502\); the appliance does not show it as applied$/,
+		);
+	});
+
 	test("Return Action After Write: a failed read-back keeps the write's success, with the read error beside it", async () => {
 		const pending = sim.createPendingAction();
 		sim.injectFault({ kind: 'status', status: 503, method: 'GET', path: '/antigena' });

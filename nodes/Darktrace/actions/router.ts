@@ -64,7 +64,7 @@ function earlierAttempt(
 	return new NodeOperationError(ctx.getNode(), `Outcome unknown, not sent again: ${earlier}; ${problem}`, {
 		itemIndex,
 		description:
-			'An earlier try of this item in this execution got no clear answer. A RESPOND write is sent at most once per item per execution, so Retry On Fail does not repeat it. Check the action on the appliance (Action > Get, or Get Many by device); if it is still needed, run the workflow again: a new run checks the appliance before sending.',
+			'An earlier try of this item in this execution got no clear answer. A RESPOND write is sent at most once per item per execution, so Retry On Fail does not repeat it. Check the action on the appliance (Action > Get, or Get Many by device). If it is still needed, run the workflow again or retry the execution: a retried execution reads the action before each write.',
 	});
 }
 
