@@ -12,10 +12,12 @@
  *
  * CHROMIUM=/path/to/chromium overrides /usr/bin/chromium; UI_N8N_VERSION picks the n8n (default 2.40.7).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, selectors, type Page } from 'playwright-core';
 
+import { description as actionDescription } from '../../nodes/Darktrace/actions/action/Action.resource';
 import { startSimulator, type Simulator } from '../../simulator';
 import { CREDENTIALS } from '../lib/examples';
 import type { WorkflowJson } from '../lib/n8n';
@@ -49,8 +51,20 @@ function equal(name: string, actual: unknown, expected: unknown): void {
 	check(name, a === e, `expected ${e}\n    got      ${a}`);
 }
 
+/**
+ * A node's id, UUID-shaped from its name. The editor's URL holds a node by the shortest unique start of its
+ * id and resolves an id by its start, so no id may begin another ("ui-get" opened "ui-get-many"): equal
+ * lengths see to that.
+ */
+const nodeId = (name: string) =>
+	createHash('sha256')
+		.update(name)
+		.digest('hex')
+		.slice(0, 32)
+		.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+
 const respond = (name: string, position: [number, number], parameters: Record<string, unknown>) => ({
-	id: `ui-${name.replace(/\W/g, '-').toLowerCase()}`,
+	id: nodeId(name),
 	name,
 	type: `${PACKAGE}.darktraceRespond`,
 	typeVersion: 1,
@@ -69,7 +83,7 @@ function panelsWorkflow(): WorkflowJson {
 		connections: { Run: { main: [[{ node: 'Get Many', type: 'main', index: 0 }]] } },
 		nodes: [
 			{
-				id: 'ui-run',
+				id: nodeId('Run'),
 				name: 'Run',
 				type: 'n8n-nodes-base.manualTrigger',
 				typeVersion: 1,
@@ -134,7 +148,7 @@ function triggerWorkflow(): WorkflowJson {
 		connections: {},
 		nodes: [
 			{
-				id: 'ui-trigger',
+				id: nodeId('Darktrace RESPOND Trigger'),
 				name: 'Darktrace RESPOND Trigger',
 				type: `${PACKAGE}.darktraceRespondTrigger`,
 				typeVersion: 1,
@@ -209,17 +223,56 @@ async function shot(page: Page, name: string): Promise<void> {
 	await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
-async function openNode(page: Page, nodeName: string): Promise<void> {
-	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
+/**
+ * Opens a node's panel the way a shared link does: through the editor's route /workflow/<id>/<nodeId>,
+ * pushed on the editor's own router, so the canvas (and the last run's data) stays loaded. A double-click
+ * on the canvas sometimes opened nothing on a loaded machine, right after another panel closed.
+ */
+async function openNode(page: Page, workflowId: string, node: string): Promise<void> {
+	const id = nodeId(node);
+	await page.getByTestId('ndv').waitFor({ state: 'hidden' });
+	const pushed = await page.evaluate(async (path) => {
+		type Router = { push(to: string): Promise<unknown> };
+		const app = (document.querySelector('#app') as (Element & { __vue_app__?: unknown }) | null)?.__vue_app__ as
+			| { config: { globalProperties: { $router?: Router } } }
+			| undefined;
+		const router = app?.config.globalProperties.$router;
+		if (!router) return false;
+		await router.push(path);
+		return true;
+	}, `/workflow/${workflowId}/${id}`);
+	if (!pushed) throw new Error("openNode: n8n's router not found on #app (did the editor's markup change?)");
+	await page
+		.getByTestId('ndv')
+		.waitFor({ state: 'visible', timeout: 60_000 })
+		.catch(() => {
+			throw new Error(`openNode: the panel of "${node}" (id ${id}) did not open within 60 s`);
+		});
 	await page.getByTestId('node-parameters').waitFor();
-	// The panel shows this node once the title reads its name (the previous node's panel may linger).
-	await page.waitForFunction((name) => {
-		const title = document.querySelector('[data-test-id="node-title-container"]') as HTMLElement | null;
-		const text = title?.innerText ?? '';
-		const input = title?.querySelector('input') as HTMLInputElement | null;
-		return text.trim() === name || input?.value === name;
-	}, nodeName);
-	await page.waitForTimeout(1000);
+	// The panel shows this node once the title reads its name.
+	const title = () =>
+		page.evaluate(() => {
+			const container = document.querySelector('[data-test-id="node-title-container"]') as HTMLElement | null;
+			const input = container?.querySelector('input') as HTMLInputElement | null;
+			return input?.value ?? container?.innerText.trim() ?? '';
+		});
+	const deadline = Date.now() + 30_000;
+	while ((await title()) !== node) {
+		if (Date.now() > deadline)
+			throw new Error(`openNode: asked for "${node}" (id ${id}), the panel shows "${await title()}" after 30 s`);
+		await page.waitForTimeout(250);
+	}
+}
+
+/** Reads the panel until `ready` holds for it (its fields render after the panel opens), or 30 s pass. */
+async function readPanelWhen(page: Page, root: string, ready: (panel: PanelText) => boolean): Promise<PanelText> {
+	const deadline = Date.now() + 30_000;
+	let panel = await readPanel(page, root);
+	while (!ready(panel) && Date.now() < deadline) {
+		await page.waitForTimeout(250);
+		panel = await readPanel(page, root);
+	}
+	return panel;
 }
 
 async function closeNode(page: Page): Promise<void> {
@@ -247,7 +300,10 @@ async function nodesPanel(page: Page, base: string): Promise<void> {
 		header.slice(0, 400),
 	);
 	await page.getByTestId('node-creator-category-item').filter({ hasText: 'Actions' }).click();
-	await page.waitForTimeout(800);
+	// The entry that adds Get Many: its label is the operation's "action" text in the node's description.
+	const getManyAction = GET_MANY_ACTION;
+	const getManyEntry = page.getByTestId('node-creator').getByText(getManyAction, { exact: true }).first();
+	await getManyEntry.waitFor();
 	await shot(page, '02-nodes-panel-actions');
 	const panel = await page.getByTestId('node-creator').innerText();
 	const groups = panel.split('\n').filter((line) => / ACTIONS$/.test(line.trim()));
@@ -261,11 +317,10 @@ async function nodesPanel(page: Page, base: string): Promise<void> {
 	]) {
 		check(`nodes panel: trigger "${trigger}" listed`, panel.includes(trigger));
 	}
-	await page.getByTestId('node-creator').getByText('Get many actions', { exact: true }).first().click();
+	await getManyEntry.click();
 	await page.getByTestId('node-parameters').waitFor();
-	await page.waitForTimeout(800);
+	const added = await readPanelWhen(page, PARAMETERS, (p) => p.labels.includes('Limit'));
 	await shot(page, '03-added-from-nodes-panel');
-	const added = await readPanel(page, PARAMETERS);
 	// The first label is the credential's ("Credential", or "Credential to connect with" before one is chosen).
 	equal('added node: opens on Get Many with its parameters', added.labels.slice(1, 5), [
 		'Resource',
@@ -348,8 +403,8 @@ async function operationPanels(page: Page, base: string): Promise<void> {
 	await page.goto(`${base}/workflow/${PANELS_WORKFLOW}`);
 	await page.locator('[data-test-id="canvas-node"]').first().waitFor();
 	for (const [index, expected] of OPERATION_PANELS.entries()) {
-		await openNode(page, expected.node);
-		const panel = await readPanel(page, PARAMETERS);
+		await openNode(page, PANELS_WORKFLOW, expected.node);
+		const panel = await readPanelWhen(page, PARAMETERS, (p) => inOrder(p.labels, expected.labels));
 		await shot(page, `1${index}-panel-${expected.node.replace(/\W+/g, '-').toLowerCase()}`);
 		check(
 			`${expected.node}: shows ${expected.labels.join(', ')} in this order`,
@@ -371,8 +426,12 @@ async function operationPanels(page: Page, base: string): Promise<void> {
 async function triggerPanel(page: Page, base: string): Promise<void> {
 	await page.goto(`${base}/workflow/${TRIGGER_WORKFLOW}`);
 	await page.locator('[data-test-id="canvas-node"]').first().waitFor();
-	await openNode(page, 'Darktrace RESPOND Trigger');
-	const panel = await readPanel(page, PARAMETERS);
+	await openNode(page, TRIGGER_WORKFLOW, 'Darktrace RESPOND Trigger');
+	const panel = await readPanelWhen(
+		page,
+		PARAMETERS,
+		(p) => p.labels.includes('Emit Already Pending') && p.notices.length > 0,
+	);
 	await shot(page, '20-panel-trigger');
 	const events = panel.sequence.indexOf('Events');
 	const notice = panel.sequence.findIndex((entry) => entry.startsWith('notice: '));
@@ -406,9 +465,10 @@ async function credentialPanel(page: Page, base: string): Promise<void> {
 	await page.goto(`${base}/home/credentials/${CREDENTIALS.respond.id}`);
 	const modal = page.locator('[data-test-id="editCredential-modal"], .el-dialog').first();
 	await modal.waitFor();
-	await page.waitForTimeout(1500);
+	const panel = await readPanelWhen(page, '[data-test-id="editCredential-modal"], .el-dialog', (p) =>
+		p.labels.includes('Date Format'),
+	);
 	await shot(page, '30-panel-credential');
-	const panel = await readPanel(page, '[data-test-id="editCredential-modal"], .el-dialog');
 	check(
 		'credential: shows its fields in order',
 		inOrder(panel.labels, [
@@ -428,6 +488,15 @@ async function credentialPanel(page: Page, base: string): Promise<void> {
 
 let PRIVATE_TOKEN_PLACEHOLDER = '';
 
+const GET_MANY_ACTION = (() => {
+	const operation = actionDescription.find((p) => p.name === 'operation');
+	const option = operation?.options?.find((o) => 'value' in o && o.value === 'getMany') as
+		| { action?: string }
+		| undefined;
+	if (!option?.action) throw new Error("Action.resource: no Get Many option with an 'action' text");
+	return option.action;
+})();
+
 async function execute(page: Page, base: string, sim: Simulator): Promise<void> {
 	await page.goto(`${base}/workflow/${PANELS_WORKFLOW}`);
 	await page.locator('[data-test-id="canvas-node"]').first().waitFor();
@@ -441,13 +510,15 @@ async function execute(page: Page, base: string, sim: Simulator): Promise<void> 
 		sim.requests().map((r) => r.target),
 		[`/antigena?starttime=${Date.parse('2019-12-31T15:00:00Z')}&endtime=${Date.parse('2029-12-31T15:00:00Z')}`],
 	);
-	await page.waitForTimeout(2000);
+	// The run has ended once Get Many shows its success mark on the canvas.
+	await page
+		.locator(`[data-test-id="canvas-node"][data-node-name="Get Many"] [data-test-id="canvas-node-status-success"]`)
+		.waitFor();
 	await shot(page, '40-executed');
-	await openNode(page, 'Get Many');
+	await openNode(page, PANELS_WORKFLOW, 'Get Many');
 	const output = page.getByTestId('output-panel');
 	await output.getByTestId('radio-button-table').click();
-	await output.locator('table').first().waitFor();
-	await page.waitForTimeout(500);
+	await output.locator('table tbody tr').first().waitFor();
 	await shot(page, '41-output-table');
 	const table = await output
 		.locator('table')
