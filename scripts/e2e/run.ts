@@ -13,10 +13,10 @@
  * The simulators run strict (request linting), so the node's requests stay clean in real n8n too.
  * Prints `N passed, M failed` on its last line; exits 1 if anything failed.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DEFAULT_TOKENS, startSimulator } from '../../simulator';
 import { WORKFLOWS } from '../lib/examples';
+import { filesUnder } from '../lib/files';
 import { buildAndPack, DEFAULT_N8N_VERSION, ensureRuntime, packageNodeNames } from '../lib/runtime';
 import { createSession, type Session } from '../lib/session';
 import type { E2eContext } from './context';
@@ -38,18 +38,6 @@ function print(line: string): void {
 
 /** Secrets that must never appear in n8n's logs, its outputs or this run's own output. */
 const SECRETS = [...DEFAULT_TOKENS.map((t) => t.private), WRONG_PRIVATE_TOKEN];
-
-/** Files under `dir` (node_modules skipped): logs, execution snapshots, the database. */
-function filesUnder(dir: string): string[] {
-	const out: string[] = [];
-	for (const name of readdirSync(dir)) {
-		if (name === 'node_modules') continue;
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) out.push(...filesUnder(path));
-		else out.push(path);
-	}
-	return out;
-}
 
 function secretsTest(suite: Suite, session: Session): Promise<boolean> {
 	return suite.test('no private token in n8n logs, execution data, database or this run\'s output', async () => {

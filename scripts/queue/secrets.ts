@@ -5,22 +5,11 @@
  * pass for a clean one).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { E2eContext } from '../e2e/context';
 import { CREDENTIALS } from '../lib/examples';
+import { filesUnder } from '../lib/files';
 import type { QueueDeployment } from '../lib/queue';
-
-function filesUnder(dir: string): string[] {
-	const out: string[] = [];
-	for (const name of readdirSync(dir)) {
-		if (name === 'node_modules') continue;
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) out.push(...filesUnder(path));
-		else out.push(path);
-	}
-	return out;
-}
 
 export async function secretsTest(ctx: E2eContext, queue: QueueDeployment, printed: string[], secrets: string[]): Promise<void> {
 	await ctx.suite.test('no private token in Redis (keys and values), PostgreSQL (every row), n8n\'s logs or this run\'s output', async () => {
