@@ -161,7 +161,7 @@ function serverTime(headers: Record<string, unknown>): number {
 }
 
 /**
- * How a write that failed ended, for the write-once rules (`actions/writeOnce.ts`): `notSent` when it
+ * How a write that failed ended, for the write-once rules (`helpers/writeOnce.ts`, used by the router): `notSent` when it
  * provably never reached the appliance (connection refused, DNS, TLS handshake), `rejected` when the
  * appliance answered that it did not apply it (4xx), `unknown` when it may have been applied.
  */
@@ -239,7 +239,7 @@ export async function darktraceApiRequest(
 				}
 				throw classified(apiError(this, translateNetworkError(code, message, host, what), itemIndex), 'notSent');
 			}
-			if (code && RETRYABLE_CODES.includes(code) && !pastDeadline() && mayRetryRead(attempt, BACKOFF_MS[attempt - 1])) {
+			if (code && RETRYABLE_CODES.includes(code) && mayRetryRead(attempt, BACKOFF_MS[attempt - 1])) {
 				await sleep(BACKOFF_MS[attempt - 1]);
 				continue;
 			}
