@@ -9,9 +9,34 @@ export function median(values: readonly number[]): number {
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** The median of the per-round ratios `numerators[i] / denominators[i]` (sides sampled in the same round). */
+/** The per-round ratios `numerators[i] / denominators[i]` (both sides sampled in the same round). */
+export function pairedRatios(numerators: readonly number[], denominators: readonly number[]): number[] {
+	return numerators.map((value, i) => value / denominators[i]);
+}
+
+/** The median of the per-round ratios (sides sampled in the same round). */
 export function pairedRatio(numerators: readonly number[], denominators: readonly number[]): number {
-	return median(numerators.map((value, i) => value / denominators[i]));
+	return median(pairedRatios(numerators, denominators));
+}
+
+const BOOTSTRAP_RESAMPLES = 4_000;
+
+/**
+ * A 95 % interval of the median of `values` (per-round ratios): the 2.5th and 97.5th percentiles of
+ * the medians of resamples drawn with replacement (percentile bootstrap, seeded, so a run repeats).
+ */
+export function bootstrapInterval(values: readonly number[], seed = 7): [number, number] {
+	if (values.length < 2) return [NaN, NaN];
+	const random = uniform(seed);
+	const medians: number[] = [];
+	const resample = new Array<number>(values.length);
+	for (let b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
+		for (let i = 0; i < values.length; i++) resample[i] = values[Math.floor(random() * values.length)];
+		medians.push(median(resample));
+	}
+	medians.sort((a, b) => a - b);
+	const at = (q: number) => medians[Math.min(medians.length - 1, Math.max(0, Math.round(q * (medians.length - 1))))];
+	return [at(0.025), at(0.975)];
 }
 
 const SETTLE_MS = 50;
@@ -61,16 +86,21 @@ export interface Side {
 	end?: EndMark;
 }
 
-/** Deterministic shuffles (mulberry32), so that a run can be repeated call for call. */
-function shuffler(seed: number): <T>(items: T[]) => T[] {
+/** Deterministic uniform numbers in [0, 1) (mulberry32), so that a run can be repeated call for call. */
+function uniform(seed: number): () => number {
 	let state = seed >>> 0;
-	const random = () => {
+	return () => {
 		state = (state + 0x6d2b79f5) >>> 0;
 		let t = state;
 		t = Math.imul(t ^ (t >>> 15), t | 1);
 		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
+}
+
+/** Deterministic shuffles. */
+function shuffler(seed: number): <T>(items: T[]) => T[] {
+	const random = uniform(seed);
 	return (items) => {
 		const out = [...items];
 		for (let i = out.length - 1; i > 0; i--) {

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-import { median } from './measure';
+import { bootstrapInterval, median } from './measure';
 
 export type Unit = 'ms' | 'ms/request' | 'signatures/s' | 'parses/s' | 'bytes' | 'bytes/action' | 'items/s';
 
@@ -15,7 +15,9 @@ export interface Measure {
 	samples: number[];
 }
 
-export type Status = 'PASS' | 'MISS' | 'REPORT';
+/** Against a target: PASS when the ratio's 95 % interval lies at or below it, MISS when it lies wholly
+ * above it, WITHIN NOISE when it straddles it (or, without an interval, by the figure itself). */
+export type Status = 'PASS' | 'WITHIN NOISE' | 'MISS' | 'REPORT';
 
 export interface CaseResult {
 	id: string;
@@ -24,6 +26,10 @@ export interface CaseResult {
 	floor: Measure | null;
 	/** The compared figure: ours relative to the floor (see `ratioMeaning`), or null. */
 	ratio: number | null;
+	/** The per-round ratios the ratio is the median of (both sides measured in the same round), if any. */
+	ratios: number[] | null;
+	/** 95 % bootstrap interval of the ratio, over `ratios`; null without per-round ratios. */
+	interval: [number, number] | null;
 	ratioMeaning: string;
 	/** The target on `ratio` (of: 'ratio') or on ours' median (of: 'value'); null = report only. */
 	target: { max: number; of: 'ratio' | 'value'; text: string } | null;
@@ -35,15 +41,30 @@ export function measure(what: string, unit: Unit, samples: number[]): Measure {
 	return { what, unit, median: median(samples), samples };
 }
 
-/** Builds a row and decides PASS/MISS against its target. */
-export function result(row: Omit<CaseResult, 'status' | 'note'> & { note?: string }): CaseResult {
-	const { target } = row;
+type RowInput = Omit<CaseResult, 'status' | 'note' | 'ratios' | 'interval' | 'ratio'> & {
+	note?: string;
+	/** Per-round ratios: the row's ratio is their median, with a bootstrap interval. */
+	ratios?: number[];
+	/** A ratio not made of per-round ratios (no interval). */
+	ratio?: number | null;
+};
+
+/** Builds a row and decides PASS / WITHIN NOISE / MISS against its target. */
+export function result(row: RowInput): CaseResult {
+	const { target, ratios } = row;
+	const ratio = ratios ? median(ratios) : (row.ratio ?? null);
+	const interval = ratios && ratios.length > 1 ? bootstrapInterval(ratios) : null;
 	let status: Status = 'REPORT';
 	if (target) {
-		const figure = target.of === 'ratio' ? row.ratio : row.ours.median;
-		status = figure !== null && Number.isFinite(figure) && figure <= target.max ? 'PASS' : 'MISS';
+		const figure = target.of === 'ratio' ? ratio : row.ours.median;
+		if (figure === null || !Number.isFinite(figure)) status = 'MISS';
+		else if (target.of === 'ratio' && interval) {
+			if (interval[1] <= target.max) status = 'PASS';
+			else if (interval[0] > target.max) status = 'MISS';
+			else status = 'WITHIN NOISE';
+		} else status = figure <= target.max ? 'PASS' : 'MISS';
 	}
-	return { ...row, status, note: row.note ?? '' };
+	return { ...row, ratio, ratios: ratios ?? null, interval, status, note: row.note ?? '' };
 }
 
 const MB = 1024 * 1024;
@@ -87,7 +108,7 @@ export function machine(loadAtStart: number): Machine {
 }
 
 export interface Report {
-	schema: 1;
+	schema: 2;
 	generatedAt: string;
 	mode: 'full' | 'quick';
 	cases: string[];
@@ -110,7 +131,8 @@ export function renderTable(results: CaseResult[]): string {
 		// Two decimals, or three where two would print the target's own bound.
 		const digits =
 			r.ratio !== null && r.target?.of === 'ratio' && r.ratio.toFixed(2) === r.target.max.toFixed(2) ? 3 : 2;
-		const ratio = r.ratio === null ? '—' : `${r.ratio.toFixed(digits)} (${r.ratioMeaning})`;
+		const interval = r.interval ? ` [${r.interval.map((v) => v.toFixed(digits)).join('–')}]` : '';
+		const ratio = r.ratio === null ? '—' : `${r.ratio.toFixed(digits)}${interval} (${r.ratioMeaning})`;
 		const ours = format(r.ours);
 		lines.push(`| ${[r.label, ours, floor, ratio, r.target?.text ?? 'report', r.status].map(cell).join(' | ')} |`);
 	}

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 
 import { DarktraceRespond } from '../../nodes/Darktrace/DarktraceRespond.node';
 import { executeNode } from '../../test/harness';
-import { rounds } from '../measure';
+import { pairedRatios, rounds } from '../measure';
 import { measure, result, type Measure } from '../report';
 import type { BenchCase, BenchContext } from '../settings';
 import { rawGetJson } from '../sim';
@@ -71,7 +71,7 @@ export const activate: BenchCase = async (ctx) => {
 				label: c === 1 ? label : `${label}, concurrency ${c} vs 1`,
 				ours,
 				floor: c === 1 ? null : base,
-				ratio: c === 1 ? null : ours.median / base.median,
+				ratios: c === 1 ? undefined : pairedRatios(ours.samples, base.samples),
 				ratioMeaning: c === 1 ? '' : 'speedup',
 				target: null,
 				note:

@@ -9,7 +9,7 @@ import { DarktraceRespondTrigger } from '../../nodes/Darktrace/DarktraceRespondT
 import { readState } from '../../nodes/Darktrace/trigger/seenState';
 import { executeNode, pollHarness, type NodeUnderTest } from '../../test/harness';
 import { hooked } from '../hooked-node';
-import { measureHeap, pairedRatio, rounds, type HeapSample } from '../measure';
+import { measureHeap, pairedRatios, rounds, type HeapSample } from '../measure';
 import { measure, result, type CaseResult, type Measure } from '../report';
 import type { BenchCase, BenchContext } from '../settings';
 import { rawGet, rawGetJson, type BenchSimulator } from '../sim';
@@ -85,7 +85,7 @@ function timeRow(id: string, label: string, m: ListMeasures, note: string): Case
 		label,
 		ours: m.time,
 		floor: m.floorTime,
-		ratio: pairedRatio(m.time.samples, m.floorTime.samples),
+		ratios: pairedRatios(m.time.samples, m.floorTime.samples),
 		ratioMeaning: 'time ours/floor',
 		target: { max: 1.5, of: 'ratio', text: '≤ 1.5' },
 		note: `GET ${m.target}; body ${MiB(m.bodyBytes)}; ${note}`,
@@ -129,7 +129,7 @@ export const getMany: BenchCase = async (ctx) => {
 			label: 'Get Many: peak heap growth',
 			ours: m.heap,
 			floor: measure('response body size', 'bytes', [m.bodyBytes]),
-			ratio: m.heap.median / m.bodyBytes,
+			ratios: m.heap.samples.map((bytes) => bytes / m.bodyBytes),
 			ratioMeaning: 'heap growth / body size',
 			target: { max: 4, of: 'ratio', text: '≤ 4 × body' },
 			note: `fetch + JSON.parse alone grows the heap by ${MiB(m.floorHeap.median)} (${floorShare} × body)`,
