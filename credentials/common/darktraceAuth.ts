@@ -72,33 +72,13 @@ function checkToken(field: string, label: string, value: unknown, secret: boolea
 	return value;
 }
 
-/**
- * Each credential object's last parse, with the field values it was made from. n8n hands the same
- * decrypted object to our transport (which validates it before sending) and to `authenticate`, so a
- * request parses it once. Weak: an entry lives as long as n8n keeps the object.
- */
-const parsedCredentials = new WeakMap<DarktraceCredentialData, { from: unknown[]; parsed: DarktraceCredentials }>();
-
-function fieldValues(data: DarktraceCredentialData): unknown[] {
-	return [data.url, data.publicToken, data.privateToken, data.ignoreSslIssues, data.dateFormat];
-}
-
-/** Validates the credential fields and returns them normalised; throws DarktraceCredentialError. */
-export function parseDarktraceCredentials(data: DarktraceCredentialData): DarktraceCredentials {
-	const from = fieldValues(data);
-	const cached = parsedCredentials.get(data);
-	if (cached && cached.from.every((value, i) => value === from[i])) return cached.parsed;
-	const parsed = parseUncached(data);
-	parsedCredentials.set(data, { from, parsed });
-	return parsed;
-}
-
 /** The instance URL as errors may show it: without any `user:password@`. */
 function withoutUserinfo(url: string): string {
 	return url.replace(/^(\s*(?:[a-z][a-z0-9+.-]*:\/\/)?)[^/?#]*@/i, '$1');
 }
 
-function parseUncached(data: DarktraceCredentialData): DarktraceCredentials {
+/** Validates the credential fields and returns them normalised; throws DarktraceCredentialError. */
+export function parseDarktraceCredentials(data: DarktraceCredentialData): DarktraceCredentials {
 	const rawUrl = typeof data.url === 'string' ? data.url : '';
 	const shownUrl = withoutUserinfo(rawUrl);
 	if (rawUrl.trim() === '') {
@@ -184,20 +164,8 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** The last date formatted, per format: every request of the same second carries the same date. */
-const lastDates = new Map<DtapiDateFormat, { second: number; text: string }>();
-
 /** The `DTAPI-Date` header in one of the formats the appliance accepts (always UTC). */
 export function formatDtapiDate(date: Date, format: DtapiDateFormat = 'spaced'): string {
-	const second = Math.floor(date.getTime() / 1000);
-	const last = lastDates.get(format);
-	if (last?.second === second) return last.text;
-	const text = formatUncached(date, format);
-	lastDates.set(format, { second, text });
-	return text;
-}
-
-function formatUncached(date: Date, format: DtapiDateFormat): string {
 	const y = date.getUTCFullYear();
 	const mo = pad(date.getUTCMonth() + 1);
 	const d = pad(date.getUTCDate());
@@ -214,15 +182,11 @@ function formatUncached(date: Date, format: DtapiDateFormat): string {
 	}
 }
 
-/** What encodeQueryComponent leaves as it is; most keys and values are only that. */
-const UNRESERVED = /^[A-Za-z0-9\-._~:]*$/;
-
 /**
  * Percent-encodes everything but RFC 3986 unreserved characters and `:`. Stricter than WHATWG URL
  * parsing, so the URL we sign is the URL that goes on the wire, unchanged by any later parser.
  */
 export function encodeQueryComponent(value: string): string {
-	if (UNRESERVED.test(value)) return value;
 	return encodeURIComponent(value)
 		.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 		.replace(/%3A/g, ':');
@@ -334,21 +298,7 @@ function bodyToSend(
 	return { text: String(body), contentType: 'application/json' };
 }
 
-/** A path that WHATWG URL parsing leaves as it is: segments of unreserved characters, none of them dots only. */
-const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/;
-
-type ResolvedUrl = Pick<URL, 'origin' | 'pathname' | 'search'>;
-
-function resolveUrl(options: SignableRequestOptions, credentials: DarktraceCredentials): ResolvedUrl {
-	if (
-		options.uri === undefined &&
-		options.url !== undefined &&
-		PLAIN_PATH.test(options.url) &&
-		(options.baseURL === undefined || options.baseURL === credentials.baseUrl)
-	) {
-		// What our transport sends: a fixed endpoint on the credential's own instance.
-		return { origin: credentials.baseUrl, pathname: options.url, search: '' };
-	}
+function resolveUrl(options: SignableRequestOptions, credentials: DarktraceCredentials): URL {
 	const raw = options.uri !== undefined ? String(options.uri) : (options.url ?? '');
 	let url: URL;
 	if (ABSOLUTE.test(raw)) {
@@ -394,7 +344,7 @@ export function signDarktraceRequest<T extends SignableRequestOptions>(
 
 	let signed = target;
 	if (NO_BODY_METHODS.includes(method)) {
-		if (options.body !== undefined) options.body = undefined;
+		delete options.body;
 	} else {
 		const body = bodyToSend(options, headers);
 		if (body) {
@@ -406,10 +356,9 @@ export function signDarktraceRequest<T extends SignableRequestOptions>(
 			delete options.body;
 		}
 	}
-	// Cleared, not deleted: deleting a property turns the options into a slow dictionary-mode object.
-	if (options.form !== undefined) options.form = undefined;
-	if (options.qs !== undefined) options.qs = undefined;
-	if (options.baseURL !== undefined) options.baseURL = undefined;
+	delete options.form;
+	delete options.qs;
+	delete options.baseURL;
 	if (options.uri !== undefined) {
 		options.uri = finalUrl;
 		delete options.url;

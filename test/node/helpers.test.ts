@@ -17,7 +17,6 @@ import {
 	getMany,
 	reactivate,
 } from '../../nodes/Darktrace/actions/action/Action.resource';
-import { mergeSharedParameters } from '../../nodes/Darktrace/helpers/description';
 import { describeSkew, translateAnswer, translateNetworkError } from '../../nodes/Darktrace/helpers/errors';
 
 const NOW = Date.UTC(2024, 0, 1, 12);
@@ -122,7 +121,7 @@ describe('error translation', () => {
 	});
 });
 
-describe('mergeSharedParameters', () => {
+describe('Action resource description', () => {
 	const operationFiles = { activate, clear, createManual, extend, get, getMany, reactivate };
 	const withoutOperations = (p: INodeProperties) => {
 		const { operation: _operation, ...show } = p.displayOptions?.show ?? {};
@@ -137,30 +136,5 @@ describe('mergeSharedParameters', () => {
 			});
 			expect(shown.map(withoutOperations)).toEqual(file.description.map(withoutOperations));
 		}
-	});
-
-	test('no two parameters left with the same definition, and fewer than declared', () => {
-		const declared = Object.values(operationFiles).reduce((n, file) => n + file.description.length, 0);
-		const definitions = actionDescription.map((p) => JSON.stringify(withoutOperations(p)));
-		expect(new Set(definitions).size).toBe(definitions.length);
-		expect(actionDescription.length - 1).toBeLessThan(declared - 10);
-	});
-
-	test('a merge that would change the order an operation shows is not made', () => {
-		const field = (name: string, operation: string): INodeProperties => ({
-			displayName: name,
-			name,
-			type: 'string',
-			default: '',
-			displayOptions: { show: { operation: [operation] } },
-		});
-		const crossed = [field('x', 'a'), field('y', 'a'), field('y', 'b'), field('x', 'b')];
-		expect(mergeSharedParameters(crossed)).toEqual(crossed);
-		const merged = mergeSharedParameters([field('x', 'a'), field('y', 'a'), field('x', 'b'), field('z', 'b')]);
-		expect(merged.map((p) => [p.name, p.displayOptions?.show?.operation])).toEqual([
-			['x', ['a', 'b']],
-			['y', ['a']],
-			['z', ['b']],
-		]);
 	});
 });

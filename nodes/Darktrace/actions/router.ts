@@ -143,8 +143,7 @@ async function sendAll(
 			}
 		}
 	};
-	if (limit === 1 || sends.length < 2) await worker();
-	else await Promise.all(Array.from({ length: Math.min(limit, sends.length) }, worker));
+	await Promise.all(Array.from({ length: Math.min(limit, sends.length) }, worker));
 	return results;
 }
 

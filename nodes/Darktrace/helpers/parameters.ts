@@ -16,6 +16,7 @@ function hasExpression(value: unknown): boolean {
  * (`rawExpressions`), and only a value holding an expression, `$fromAI` included, is resolved.
  */
 export function getParameter(this: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown): unknown {
+	// bench: Same request, per request of a 10-item execution, vs the bare floor (bench/README.md)
 	const stored: unknown = this.getNodeParameter(name, itemIndex, fallback as undefined, { rawExpressions: true });
 	return hasExpression(stored) ? this.getNodeParameter(name, itemIndex, fallback as undefined) : stored;
 }

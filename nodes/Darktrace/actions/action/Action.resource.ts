@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { mergeSharedParameters } from '../../helpers/description';
 import * as activate from './activate.operation';
 import * as clear from './clear.operation';
 import * as createManual from './createManual.operation';
@@ -11,7 +10,7 @@ import * as reactivate from './reactivate.operation';
 
 export { activate, clear, createManual, extend, get, getMany, reactivate };
 
-export const description: INodeProperties[] = mergeSharedParameters([
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -75,4 +74,4 @@ export const description: INodeProperties[] = mergeSharedParameters([
 	...clear.description,
 	...reactivate.description,
 	...createManual.description,
-]);
+];

@@ -273,6 +273,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 			const device = devices.get(action.did);
 			if (device) action.device = device;
 			if (options.includeConnections) action.connections = connections.get(action.did) ?? [];
+			// bench: Get Many, Simplify off (bench/README.md)
 			const full: IDataObject = Object.assign({}, rawAction);
 			full.state = action.state;
 			if (device) full.device = device;
