@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 import { activate } from './cases/activate';
-import { getMany, triggerPoll } from './cases/large';
+import { getMany, getManyFull, triggerPoll } from './cases/large';
 import { oneRequest } from './cases/request';
 import { signing } from './cases/signing';
 import { machine, renderReport, writeReport, type CaseResult, type Report } from './report';
@@ -18,6 +18,7 @@ const CASES: Record<string, BenchCase> = {
 	request: oneRequest,
 	signing,
 	getMany,
+	getManyFull,
 	trigger: triggerPoll,
 	activate,
 };
@@ -37,7 +38,7 @@ const METHODS = [
 	"One request: mean time per execution over N turns per sample; in each turn every side runs once, in a shuffled order (seeded), so that no side always runs right after the same other side; a ratio is the median of the per-sample ratios. Time runs from the executeNode call to the node returning, so it includes n8n's per-execution work (the workflow with the node's parameter list, the context). n8n floor: a bench-only node (bench/floor-node.ts) whose execute() is one this.helpers.httpRequest per item with headers signed in advance, through the same harness; given our node's parameter list, it shows what n8n's handling of that list costs alone. Bulk: the same two nodes with 10 input items, per request. Bias check: a second instance of the floor node, measured like any side. Raw floor: undici.request + node:crypto HMAC + JSON.parse.",
 	'Signing: signatures/s over N calls per sample; signDarktraceRequest gets a fresh GET options object per call (built just before timing, small batches so that they are young objects, as per request). Floor: createHmac(sha1).update(message).digest(hex) over the exact message the signer signs (checked equal). Ratio = floor rate / our rate (how much more a signature costs).',
 	"Heap (and the time of the same samples): peak of V8's used heap during the call minus the used heap after a full GC and a 50 ms pause just before it. The used heap only falls at a GC, so the peak is the largest of the used heap before each GC (v8.GCProfiler), a 1 ms sampler while the event loop is free, and the used heap when the node returns (its output still referenced). Garbage not yet collected counts, as it occupies the heap; buffers outside the V8 heap do not.",
-	"Get Many / trigger floor: undici request of the exact target our node sent (read from the simulator's request log) + JSON.parse of the body. Get Many uses Include Cleared so that all N actions are in the answer.",
+	"Get Many / trigger floor: undici request of the exact target our node sent (read from the simulator's request log) + JSON.parse of the body. Get Many uses Include Cleared so that all N actions are in the answer; Get Many, Simplify off: the same with every action as the appliance sent it (state, device and connections added).",
 	'Trigger: one baseline poll takes every pending action as seen; the counted polls then emit nothing. Static data: bytes of JSON.stringify(static data) per tracked action.',
 	"Activate: the simulator delays every POST; items/s = items / node run time (fresh pending actions before each run, not timed); the concurrencies alternate round by round. Concurrency is the node's options.concurrency.",
 ];

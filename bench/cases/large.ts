@@ -13,6 +13,7 @@ import { measureHeap, pairedRatios, rounds, type HeapSample } from '../measure';
 import { measure, result, type CaseResult, type Measure } from '../report';
 import type { BenchCase, BenchContext } from '../settings';
 import { rawGet, rawGetJson, type BenchSimulator } from '../sim';
+import { loadVariants } from '../variant';
 
 /** The request target (path + query) our node sent during `run`, read from the simulator's log. */
 async function targetSentBy(sim: BenchSimulator, run: () => Promise<unknown>): Promise<string> {
@@ -45,6 +46,8 @@ interface ListMeasures {
 	floorHeap: Measure;
 	bodyBytes: number;
 	target: string;
+	/** Time and heap samples of the extra sides (variants), by name. */
+	extra: Record<string, HeapSample[]>;
 }
 
 /** Ours against the floor, time and heap per sample, ABAB; `n` actions expected in every answer. */
@@ -53,6 +56,7 @@ async function compareWithFloor(
 	what: string,
 	ours: () => Promise<HeapSample>,
 	target: string,
+	extra: Record<string, () => Promise<HeapSample>> = {},
 ): Promise<ListMeasures> {
 	const { sim, settings, log } = ctx;
 	const n = settings.actions;
@@ -65,7 +69,7 @@ async function compareWithFloor(
 			() => rawGetJson(sim, target),
 			(answer) => expectCount('floor actions', actionsOf(answer).length, n),
 		);
-	const samples = await rounds({ ours, floor }, settings);
+	const samples: Record<string, HeapSample[]> = await rounds({ ...extra, ours, floor }, settings);
 	const ms = (list: HeapSample[]) => list.map((s) => s.ms);
 	const growth = (list: HeapSample[]) => list.map((s) => s.heapGrowth);
 	return {
@@ -75,11 +79,12 @@ async function compareWithFloor(
 		floorHeap: measure('fetch + JSON.parse: peak heap growth', 'bytes', growth(samples.floor)),
 		bodyBytes,
 		target,
+		extra: Object.fromEntries(Object.keys(extra).map((name) => [name, samples[name]])),
 	};
 }
 
-/** The time row of a list case: target ≤ 1.5 × the floor. */
-function timeRow(id: string, label: string, m: ListMeasures, note: string): CaseResult {
+/** The time row of a list case: target ≤ 1.5 × the floor, unless a report row. */
+function timeRow(id: string, label: string, m: ListMeasures, note: string, report = false): CaseResult {
 	return result({
 		id,
 		label,
@@ -87,55 +92,103 @@ function timeRow(id: string, label: string, m: ListMeasures, note: string): Case
 		floor: m.floorTime,
 		ratios: pairedRatios(m.time.samples, m.floorTime.samples),
 		ratioMeaning: 'time ours/floor',
-		target: { max: 1.5, of: 'ratio', text: '≤ 1.5' },
+		target: report ? null : { max: 1.5, of: 'ratio', text: '≤ 1.5' },
 		note: `GET ${m.target}; body ${MiB(m.bodyBytes)}; ${note}`,
 	});
 }
 
-export const getMany: BenchCase = async (ctx) => {
+/** Variant rows of a list case: time and heap of each BENCH_VARIANT copy against ours, same rounds. */
+function variantRows(id: string, label: string, m: ListMeasures): CaseResult[] {
+	return Object.entries(m.extra).flatMap(([name, list]) => {
+		const ms = list.map((sample) => sample.ms);
+		const heap = list.map((sample) => sample.heapGrowth);
+		return [
+			result({
+				id: `variant.${name}.${id}.time`,
+				label: `Variant ${name} vs ours: ${label}, time`,
+				ours: measure(`variant ${name}`, 'ms', ms),
+				floor: m.time,
+				ratios: pairedRatios(ms, m.time.samples),
+				ratioMeaning: 'time variant/ours',
+				target: null,
+			}),
+			result({
+				id: `variant.${name}.${id}.heap`,
+				label: `Variant ${name} vs ours: ${label}, peak heap growth`,
+				ours: measure(`variant ${name}`, 'bytes', heap),
+				floor: m.heap,
+				ratios: pairedRatios(heap, m.heap.samples),
+				ratioMeaning: 'heap variant/ours',
+				target: null,
+			}),
+		];
+	});
+}
+
+/** Get Many of all n actions with device details and connections; `simple` is the Simplify switch. */
+async function getManyRows(ctx: BenchContext, simple: boolean): Promise<CaseResult[]> {
 	const { sim, settings } = ctx;
 	const n = settings.actions;
 	await sim.control('POST', '/large', { n, withConnections: true });
-	const respond = hooked(new DarktraceRespond());
-	const node: NodeUnderTest = {
-		type: respond.type,
-		parameters: {
-			resource: 'action',
-			operation: 'getMany',
-			returnAll: true,
-			// Include Cleared, so that the answer holds every one of the n actions.
-			filters: { includeCleared: true },
-			options: { fullDeviceDetails: true, includeConnections: true },
-		},
-		credentials: sim.credentials,
+	const parameters = {
+		resource: 'action',
+		operation: 'getMany',
+		returnAll: true,
+		// Include Cleared, so that the answer holds every one of the n actions.
+		filters: { includeCleared: true },
+		options: { fullDeviceDetails: true, includeConnections: true },
+		simple,
 	};
+	const sideOf = (type: ReturnType<typeof hooked>, configure?: Parameters<typeof executeNode>[3]) => {
+		const node: NodeUnderTest = { type: type.type, parameters, credentials: sim.credentials };
+		const run = () => executeNode(node, undefined, 'manual', configure);
+		return {
+			run,
+			sample: () =>
+				measureHeap(run, ({ output }) => expectCount('Get Many items', output?.[0]?.length ?? 0, n), type),
+		};
+	};
+	const ours = sideOf(hooked(new DarktraceRespond()));
+	const extra = Object.fromEntries(
+		loadVariants().map((variant) => [variant.name, sideOf(hooked(variant.respond), variant.useCredential).sample]),
+	);
 	const count = n.toLocaleString('en-US');
+	const mode = simple ? '' : ', Simplify off';
 	const m = await compareWithFloor(
 		ctx,
-		`Get Many of ${count} actions`,
-		() =>
-			measureHeap(
-				() => executeNode(node),
-				({ output }) => expectCount('Get Many items', output?.[0]?.length ?? 0, n),
-				respond,
-			),
-		await targetSentBy(sim, () => executeNode(node)),
+		`Get Many of ${count} actions${mode}`,
+		ours.sample,
+		await targetSentBy(sim, ours.run),
+		extra,
 	);
 	const floorShare = (m.floorHeap.median / m.bodyBytes).toFixed(2);
+	const id = simple ? 'getMany' : 'getManyFull';
 	return [
-		timeRow('getMany.time', `Get Many, ${count} actions, device details + connections: time`, m, 'total node time'),
+		timeRow(
+			`${id}.time`,
+			`Get Many, ${count} actions, device details + connections${mode}: time`,
+			m,
+			simple ? 'total node time' : 'total node time; report: the targets are set on the default output',
+			!simple,
+		),
 		result({
-			id: 'getMany.heap',
-			label: 'Get Many: peak heap growth',
+			id: `${id}.heap`,
+			label: `Get Many${mode}: peak heap growth`,
 			ours: m.heap,
 			floor: measure('response body size', 'bytes', [m.bodyBytes]),
 			ratios: m.heap.samples.map((bytes) => bytes / m.bodyBytes),
 			ratioMeaning: 'heap growth / body size',
-			target: { max: 4, of: 'ratio', text: '≤ 4 × body' },
+			target: simple ? { max: 4, of: 'ratio', text: '≤ 4 × body' } : null,
 			note: `fetch + JSON.parse alone grows the heap by ${MiB(m.floorHeap.median)} (${floorShare} × body)`,
 		}),
+		...variantRows(id, `Get Many${mode}`, m),
 	];
-};
+}
+
+export const getMany: BenchCase = async (ctx) => getManyRows(ctx, true);
+
+/** Get Many with Simplify off: every action as the appliance sent it, with its state, device and connections. */
+export const getManyFull: BenchCase = async (ctx) => getManyRows(ctx, false);
 
 export const triggerPoll: BenchCase = async (ctx) => {
 	const { sim, settings } = ctx;
