@@ -128,7 +128,11 @@ describe('Include Model Breach', () => {
 		});
 		expect(out).toHaveLength(8);
 		const pbids = [fixture.shared[0].pbid, fixture.other.pbid];
-		expect(breachReads().map((r) => r.target).sort()).toEqual(pbids.map((p) => `/modelbreaches?pbid=${p}`).sort());
+		expect(
+			breachReads()
+				.map((r) => r.target)
+				.sort(),
+		).toEqual(pbids.map((p) => `/modelbreaches?pbid=${p}`).sort());
 		for (const a of [...fixture.shared, fixture.other]) {
 			const item = byCodeid(out, a.codeid);
 			expect(item.modelBreach).toEqual(expectedBreach(sim.breach(a.pbid)!));
@@ -144,9 +148,14 @@ describe('Include Model Breach', () => {
 		});
 	});
 
-	test('the description\'s literal \\n become line breaks; the breach time is ISO like the action\'s times', async () => {
+	test("the description's literal \\n become line breaks; the breach time is ISO like the action's times", async () => {
 		sim.setBreachStyle({ form: 'object', modelShape: 'then-now' });
-		const [item] = await runJson(sim, { resource: 'action', operation: 'get', codeId: fixture.other.codeid, options: { includeModelBreach: true } });
+		const [item] = await runJson(sim, {
+			resource: 'action',
+			operation: 'get',
+			codeId: fixture.other.codeid,
+			options: { includeModelBreach: true },
+		});
 		const breach = item.modelBreach as IDataObject;
 		expect(sim.breach(fixture.other.pbid)!.then.description).toContain('\\n');
 		expect(breach.description).toContain('\n');
@@ -219,7 +228,11 @@ describe('Include Model Breach', () => {
 
 	test.each([
 		['an empty list', { kind: 'status', status: 200, body: '[]' }, /not found on the appliance \(empty answer\)/],
-		['400 INPUT ERROR', { kind: 'status', status: 400, body: '{"error":"Unknown pbid","response":"INPUT ERROR"}' }, /not found on the appliance \(HTTP 400\)/],
+		[
+			'400 INPUT ERROR',
+			{ kind: 'status', status: 400, body: '{"error":"Unknown pbid","response":"INPUT ERROR"}' },
+			/not found on the appliance \(HTTP 400\)/,
+		],
 		['404', { kind: 'status', status: 404 }, /not found on the appliance \(HTTP 404\)/],
 		['500 on every try', { kind: 'status', status: 500, times: 3 }, /could not be read: .*HTTP 500/],
 	] as const)('an unknown or unreadable breach (%s) leaves the action intact with a note', async (_, fault, note) => {

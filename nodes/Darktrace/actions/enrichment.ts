@@ -54,7 +54,9 @@ export class ModelBreachReader {
 			items.map(async (item) => {
 				const pbid = breachIdOf(item);
 				const fields: BreachFields =
-					pbid === null ? { modelBreach: null, modelBreachNote: breachNotes.noBreach } : await this.read(pbid, itemIndex);
+					pbid === null
+						? { modelBreach: null, modelBreachNote: breachNotes.noBreach }
+						: await this.read(pbid, itemIndex);
 				// A copy per item: items sharing a breach must not share one object downstream.
 				item.modelBreach = fields.modelBreach === null ? null : { ...fields.modelBreach };
 				item.modelBreachNote = fields.modelBreachNote;
