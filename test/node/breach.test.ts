@@ -3,7 +3,7 @@
  * Model Breach" (GET /modelbreaches?pbid=) on Get Many and Get, through n8n-core's real ExecuteContext
  * against the simulator over HTTP. Requests are counted in the simulator's request log.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSimulator, type SimAction, type SimBreach, type Simulator } from '../../simulator';
 import { credentialsFor, runError, runJson } from './respond';
@@ -30,7 +30,7 @@ beforeEach(() => {
 
 const breachReads = () => sim.requests().filter((r) => r.path === '/modelbreaches');
 
-const getMany = (options: IDataObject = {}, extra: IDataObject = {}) => ({
+const getMany = (options: INodeParameters = {}, extra: INodeParameters = {}): INodeParameters => ({
 	resource: 'action',
 	operation: 'getMany',
 	returnAll: true,
