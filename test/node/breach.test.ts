@@ -6,6 +6,8 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSimulator, type SimAction, type SimBreach, type Simulator } from '../../simulator';
+import { actionLinks } from '../../nodes/Darktrace/helpers/links';
+import { summarizeBreach } from '../../nodes/Darktrace/helpers/modelBreach';
 import { credentialsFor, runError, runJson } from './respond';
 
 let sim: Simulator;
@@ -256,5 +258,39 @@ describe('Include Model Breach', () => {
 			expect(error.message).toContain(String(concurrency));
 			expect(sim.requests()).toHaveLength(0);
 		}
+	});
+});
+
+describe('the pure parts: links and the breach summary', () => {
+	test('links only for positive whole IDs, from numbers or numeric strings', () => {
+		const base = 'https://dt.example.com';
+		expect(actionLinks(base, 12, '345')).toEqual({
+			deviceUrl: `${base}/#device/12`,
+			breachUrl: `${base}/#modelbreach/345`,
+		});
+		for (const pbid of [0, '0', null, undefined, '', -3, 12.5, 'abc']) {
+			expect(actionLinks(base, 12, pbid).breachUrl).toBeNull();
+		}
+		expect(actionLinks(base, undefined, 7)).toEqual({ deviceUrl: null, breachUrl: `${base}/#modelbreach/7` });
+	});
+
+	test('summary: model.then before model.now, a model with only "now", no model at all, an empty list', () => {
+		const then = { name: 'Then', category: 'Critical', description: 'a\\r\\nb\\nc' };
+		expect(summarizeBreach({ pbid: 5, model: { then, now: { name: 'Now' } } }, 5)).toMatchObject({
+			modelName: 'Then',
+			category: 'Critical',
+			description: 'a\nb\nc',
+		});
+		expect(summarizeBreach([{ model: { now: { name: 'Now' } } }], 6)).toMatchObject({ pbid: 6, modelName: 'Now' });
+		expect(summarizeBreach({ pbid: 7, time: '1700000000000.0', score: '0.5' }, 7)).toMatchObject({
+			modelName: null,
+			category: null,
+			description: null,
+			time: new Date(1700000000000).toISOString(),
+			score: 0.5,
+			tags: [],
+		});
+		expect(summarizeBreach([], 8)).toBeNull();
+		expect(summarizeBreach('nothing', 8)).toBeNull();
 	});
 });
