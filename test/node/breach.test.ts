@@ -144,6 +144,7 @@ describe('Include Model Breach', () => {
 		expect(shared).toHaveLength(4);
 		// Each item has its own copy: changing one downstream changes no other.
 		expect(new Set(shared.map((i) => i.modelBreach)).size).toBe(4);
+		expect(new Set(shared.map((i) => (i.modelBreach as IDataObject).tags)).size).toBe(4);
 		expect(byCodeid(out, fixture.manual.codeid)).toMatchObject({
 			modelBreach: null,
 			modelBreachNote: expect.stringMatching(/^No model breach: .*manual/),

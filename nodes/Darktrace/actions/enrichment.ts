@@ -58,7 +58,8 @@ export class ModelBreachReader {
 						? { modelBreach: null, modelBreachNote: breachNotes.noBreach }
 						: await this.read(pbid, itemIndex);
 				// A copy per item: items sharing a breach must not share one object downstream.
-				item.modelBreach = fields.modelBreach === null ? null : { ...fields.modelBreach };
+				const breach = fields.modelBreach;
+				item.modelBreach = breach === null ? null : { ...breach, tags: [...((breach.tags as string[]) ?? [])] };
 				item.modelBreachNote = fields.modelBreachNote;
 			}),
 		);
