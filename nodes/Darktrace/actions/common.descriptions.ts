@@ -122,6 +122,10 @@ export const simplifyField: INodeProperties = {
 	description: 'Whether to return a simplified version of the response instead of the raw data',
 };
 
+/** Shown under Simplify wherever actions are output: the links are added either way. */
+export const LINKS_HINT =
+	'Each action also gets "deviceUrl" and "breachUrl", links into the Threat Visualizer; "breachUrl" is null for manual actions (no model breach)';
+
 export const fullDeviceDetailsOption: INodeProperties = {
 	displayName: 'Include Device Details',
 	name: 'fullDeviceDetails',
@@ -136,6 +140,15 @@ export const includeHistoryOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description: "Whether to add each action's history (created, extended, cleared…, with user and reason)",
+};
+
+export const includeModelBreachOption: INodeProperties = {
+	displayName: 'Include Model Breach',
+	name: 'includeModelBreach',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to read the model breach that triggered each action (one request per distinct breach) and add it as "modelBreach": model name, category, description, breach time, score. A breach that cannot be read leaves the action as it is, with "modelBreachNote" saying why.',
 };
 
 export const inhibitorsFilter: INodeProperties = {

@@ -53,7 +53,7 @@ const RETRYABLE_CODES = [
 
 export interface DarktraceRequest {
 	method: 'GET' | 'POST';
-	endpoint: '/antigena' | '/antigena/manual' | '/antigena/summary';
+	endpoint: '/antigena' | '/antigena/manual' | '/antigena/summary' | '/modelbreaches';
 	qs?: IDataObject;
 	body?: IDataObject;
 	itemIndex?: number;
@@ -152,6 +152,8 @@ export interface DarktraceResponse {
 	/** The appliance's clock (its `Date` header), epoch ms; this host's clock if absent. States such as
 	 * "expired" are judged by it, since the appliance decides them. */
 	serverTime: number;
+	/** The credential's instance URL as requests use it (origin: no userinfo, no trailing slash). */
+	instance: string;
 }
 
 function serverTime(headers: Record<string, unknown>): number {
@@ -250,6 +252,7 @@ export async function darktraceApiRequest(
 		if (statusCode >= 200 && statusCode < 300 && isJsonAnswer(body)) {
 			return {
 				body,
+				instance: host,
 				// Read only by the operations that judge action states.
 				get serverTime() {
 					return serverTime(headers);

@@ -13,6 +13,8 @@ export interface TriggerSettings {
 	matches: (raw: IDataObject) => boolean;
 	simple: boolean;
 	emitExisting: boolean;
+	/** Include Model Breach: each emitted action gets its breach (or a note). */
+	includeModelBreach: boolean;
 	/** Undefined: the transport's default. */
 	timeoutSeconds: number | undefined;
 }
@@ -50,6 +52,7 @@ export function parseTriggerSettings(raw: RawTriggerParameters): TriggerSettings
 		matches: actionMatcher(filters),
 		simple: raw.simple !== false,
 		emitExisting: options.emitExisting === true,
+		includeModelBreach: options.includeModelBreach === true,
 		timeoutSeconds,
 	};
 }

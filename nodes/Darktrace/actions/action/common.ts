@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { normalizeAction, simplifyAction, splitActionsResponse, type NormalizedAction } from '../../helpers/action';
+import { addActionLinks } from '../../helpers/links';
 import { changeApplied, type ChangeOperation } from '../../helpers/writeOnce';
 import { darktraceApiRequest } from '../../transport';
 import type { Write } from '../node.type';
@@ -22,7 +23,7 @@ export async function getActionByCodeId(
 	timeoutSeconds?: number,
 	extraQs: IDataObject = {},
 ): Promise<FoundAction> {
-	const { body, serverTime } = await darktraceApiRequest.call(this, {
+	const { body, serverTime, instance } = await darktraceApiRequest.call(this, {
 		method: 'GET',
 		endpoint: '/antigena',
 		qs: { includecleared: true, includehistory: true, ...extraQs },
@@ -39,7 +40,11 @@ export async function getActionByCodeId(
 		});
 	}
 	const now = serverTime;
-	return { action: normalizeAction(raw, now), simplified: simplifyAction(raw, now), serverTime: now };
+	return {
+		action: addActionLinks(normalizeAction(raw, now), instance),
+		simplified: addActionLinks(simplifyAction(raw, now), instance),
+		serverTime: now,
+	};
 }
 
 /**

@@ -8,6 +8,7 @@ import { darktraceApiRequest } from '../../transport';
 import { durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Write } from '../node.type';
 import { readOptions } from '../options';
+import { addActionLinks } from '../../helpers/links';
 import { addActionAfterWrite } from './common';
 
 const properties: INodeProperties[] = [
@@ -120,7 +121,7 @@ export function prepare(this: IExecuteFunctions, i: number): Write {
 	return {
 		lookFirst: true,
 		findApplied: async () => {
-			const { body: listing, serverTime } = await darktraceApiRequest.call(this, {
+			const { body: listing, serverTime, instance } = await darktraceApiRequest.call(this, {
 				method: 'GET',
 				endpoint: '/antigena',
 				qs: { did },
@@ -132,7 +133,7 @@ export function prepare(this: IExecuteFunctions, i: number): Write {
 			const existing = findCreatedManualAction(actions, { did, inhibitor, reason, connections }, now);
 			if (!existing) return undefined;
 			const out = result(existing.codeid, null, true);
-			if (options.returnAction) out.action = simplifyAction(existing, now);
+			if (options.returnAction) out.action = addActionLinks(simplifyAction(existing, now), instance);
 			return [out];
 		},
 		send: async () => {

@@ -9,10 +9,12 @@ import {
 	splitActionsResponse,
 	toNumber,
 } from '../../helpers/action';
+import { addActionLinks } from '../../helpers/links';
 import {
 	InputError,
 	ipMatcher,
 	parseCodeId,
+	parseConcurrency,
 	parseDeviceId,
 	parseInhibitors,
 	parseInteger,
@@ -23,9 +25,12 @@ import {
 import { getParameter } from '../../helpers/parameters';
 import { darktraceApiRequest } from '../../transport';
 import {
+	concurrencyOption,
 	endTimeField,
 	fullDeviceDetailsOption,
 	includeHistoryOption,
+	includeModelBreachOption,
+	LINKS_HINT,
 	inhibitorsFilter,
 	minScoreFilter,
 	optionsCollection,
@@ -34,6 +39,7 @@ import {
 	startTimeField,
 	timeoutOption,
 } from '../common.descriptions';
+import { breachReaderFor } from '../enrichment';
 import type { Send } from '../node.type';
 import { readOptions } from '../options';
 
@@ -139,7 +145,7 @@ const properties: INodeProperties[] = [
 			{ ...endTimeField, description: 'End of the time window (sent as "endtime"); set together with Time Window From' },
 		],
 	},
-	simplifyField,
+	{ ...simplifyField, hint: LINKS_HINT },
 	optionsCollection([
 		{
 			displayName: 'Include Blocked Connections',
@@ -150,6 +156,11 @@ const properties: INodeProperties[] = [
 		},
 		fullDeviceDetailsOption,
 		includeHistoryOption,
+		includeModelBreachOption,
+		{
+			...concurrencyOption,
+			description: `${concurrencyOption.description} Also bounds the model-breach reads of Include Model Breach.`,
+		},
 		responseDataOption,
 		timeoutOption,
 	]),
@@ -239,9 +250,11 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 	const options = readOptions.call(this, i);
 	const simple = getParameter.call(this, 'simple', i, true) as boolean;
 	const { qs, keep, raw } = buildGetManyQuery(filters, options, this.getTimezone());
+	const breaches = options.includeModelBreach === true && !raw;
+	const concurrency = breaches ? parseConcurrency(options.concurrency ?? 1) : 1;
 
 	return async () => {
-		const { body, serverTime } = await darktraceApiRequest.call(this, {
+		const { body, serverTime, instance } = await darktraceApiRequest.call(this, {
 			method: 'GET',
 			endpoint: '/antigena',
 			qs,
@@ -265,7 +278,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 				// Straight to the simplified item: a full normalised copy of each action is only garbage here.
 				const blocked = options.includeConnections ? (connections.get(did) ?? []) : undefined;
 				const item = simplifyAction(rawAction, serverTime, devices.get(did), blocked);
-				if (keep(item)) out.push(item);
+				if (keep(item)) out.push(addActionLinks(item, instance));
 				continue;
 			}
 			const action = normalizeAction(rawAction, serverTime);
@@ -277,7 +290,10 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 			full.state = action.state;
 			if (device) full.device = device;
 			if (options.includeConnections) full.connections = action.connections;
-			out.push(full);
+			out.push(addActionLinks(full, instance));
+		}
+		if (breaches) {
+			await breachReaderFor(this, { concurrency, timeoutSeconds: options.timeout as number | undefined }).enrich(out, i);
 		}
 		return out;
 	};
