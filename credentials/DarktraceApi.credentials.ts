@@ -12,7 +12,7 @@ import {
 	type SignableRequestOptions,
 	parseDarktraceCredentials,
 	signDarktraceRequest,
-} from './common/darktraceAuth';
+} from './common/signing';
 
 export class DarktraceApi implements ICredentialType {
 	name = 'darktraceApi';

@@ -7,7 +7,7 @@ import {
 	parseDarktraceCredentials,
 	signDarktraceRequest,
 	type SignableRequestOptions,
-} from '../../credentials/common/darktraceAuth';
+} from '../../credentials/common/signing';
 import { callsPerSecond, pairedRatio, rounds } from '../measure';
 import { measure, result } from '../report';
 import type { BenchCase } from '../settings';

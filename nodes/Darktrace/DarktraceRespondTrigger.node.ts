@@ -8,8 +8,8 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { indexByDevice, normalizeAction, simplifyAction, splitActionsResponse, toNumber } from './helpers/action';
-import { InputError } from './helpers/validation';
+import { indexByDevice, normalizeAction, simplifyAction, splitActionsResponse, toNumber } from './domain/action';
+import { InputError } from './domain/validation';
 import { DEFAULT_TIMEOUT_SECONDS, darktraceApiRequest } from './transport';
 import {
 	fullDeviceDetailsOption,

@@ -7,7 +7,7 @@ import {
 	serializeQuery,
 	signDarktraceRequest,
 	type SignableRequestOptions,
-} from '../../credentials/common/darktraceAuth';
+} from '../../credentials/common/signing';
 
 const PUBLIC = '118v8jecrbrtkucou5a34hsbzounohx6jce61dwy';
 const PRIVATE = '7chbwad4hl4n5ok69e2edrs2ogpiqy8ldd5oozdb';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { actionMatcher } from '../../nodes/Darktrace/helpers/action';
+import { actionMatcher } from '../../nodes/Darktrace/domain/action';
 import type { TriggerEvent } from '../../nodes/Darktrace/trigger/events';
 import {
 	CLOCK_JUMP_MS,

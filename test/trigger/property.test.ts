@@ -14,7 +14,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { actionMatcher } from '../../nodes/Darktrace/helpers/action';
+import { actionMatcher } from '../../nodes/Darktrace/domain/action';
 import { TRIGGER_EVENTS, type TriggerEvent } from '../../nodes/Darktrace/trigger/events';
 import { planPoll, quickState } from '../../nodes/Darktrace/trigger/planner';
 import { triggerQuery } from '../../nodes/Darktrace/trigger/query';

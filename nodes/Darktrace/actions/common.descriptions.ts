@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { INHIBITORS } from '../helpers/action';
+import { INHIBITORS } from '../domain/action';
 
 import { DEFAULT_TIMEOUT_SECONDS } from '../transport';
-import { MAX_DURATION_SECONDS } from '../helpers/validation';
+import { MAX_DURATION_SECONDS } from '../domain/validation';
 
 /** Parameters several operations share; each operation file scopes them with updateDisplayOptions. */
 

@@ -6,9 +6,9 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { getParameter } from '../helpers/parameters';
-import { InputError, parseConcurrency } from '../helpers/validation';
-import { WriteLedger, type Attempt } from '../helpers/writeOnce';
+import { getParameter } from './parameters';
+import { InputError, parseConcurrency } from '../domain/validation';
+import { WriteLedger, type Attempt } from '../domain/writeOnce';
 import { writeOutcomeOf } from '../transport';
 import * as action from './action/Action.resource';
 import type { Operation, Write } from './node.type';

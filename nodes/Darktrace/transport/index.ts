@@ -21,14 +21,14 @@ import {
 	parseDarktraceCredentials,
 	type DarktraceCredentialData,
 	type DarktraceCredentials,
-} from '../../../credentials/common/darktraceAuth';
+} from '../../../credentials/common/signing';
 import {
 	describeNoAnswer,
 	looksLikeHtml,
 	translateAnswer,
 	translateNetworkError,
 	type Translated,
-} from '../helpers/errors';
+} from '../domain/errors';
 
 export const CREDENTIAL_TYPE = 'darktraceApi';
 
@@ -161,7 +161,7 @@ function serverTime(headers: Record<string, unknown>): number {
 }
 
 /**
- * How a write that failed ended, for the write-once rules (`helpers/writeOnce.ts`, used by the router): `notSent` when it
+ * How a write that failed ended, for the write-once rules (`domain/writeOnce.ts`, used by the router): `notSent` when it
  * provably never reached the appliance (connection refused, DNS, TLS handshake), `rejected` when the
  * appliance answered that it did not apply it (4xx), `unknown` when it may have been applied.
  */

@@ -1,6 +1,6 @@
 /** The trigger's events: what each is called, which action state fires it, and its bit in the seen state. */
-import type { ActionState } from '../helpers/action';
-import { InputError } from '../helpers/validation';
+import type { ActionState } from '../domain/action';
+import { InputError } from '../domain/validation';
 
 export type TriggerEvent = 'pendingAction' | 'actionActive' | 'actionCleared' | 'actionExpired';
 

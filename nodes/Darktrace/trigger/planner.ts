@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { actionState, toBool, toEpochMs, toNumber, type ActionState } from '../helpers/action';
+import { actionState, toBool, toEpochMs, toNumber, type ActionState } from '../domain/action';
 import { EVENT_BIT, EVENT_OF_STATE, eventBits, type TriggerEvent } from './events';
 import {
 	FINGERPRINT_MAX,

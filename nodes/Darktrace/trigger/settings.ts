@@ -1,8 +1,8 @@
 /** The trigger's parameters, read and checked before any request. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { actionMatcher, type ActionFilters } from '../helpers/action';
-import { parseIdList, parseInhibitors, parseInteger, parseScore } from '../helpers/validation';
+import { actionMatcher, type ActionFilters } from '../domain/action';
+import { parseIdList, parseInhibitors, parseInteger, parseScore } from '../domain/validation';
 import { parseEvents, type TriggerEvent } from './events';
 import { triggerQuery } from './query';
 

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { normalizeAction, simplifyAction, splitActionsResponse, type NormalizedAction } from '../../helpers/action';
-import { changeApplied, type ChangeOperation } from '../../helpers/writeOnce';
+import { normalizeAction, simplifyAction, splitActionsResponse, type NormalizedAction } from '../../domain/action';
+import { changeApplied, type ChangeOperation } from '../../domain/writeOnce';
 import { darktraceApiRequest } from '../../transport';
 import type { Write } from '../node.type';
 import type { ItemOptions } from '../options';
@@ -63,7 +63,7 @@ export async function addActionAfterWrite(
 }
 
 /**
- * A state change with POST /antigena, sent at most once (see helpers/writeOnce.ts). `findApplied`
+ * A state change with POST /antigena, sent at most once (see domain/writeOnce.ts). `findApplied`
  * reads the action and reports the change as already applied when the appliance shows it took effect.
  */
 export function changeAction(

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { parseCodeId } from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
+import { parseCodeId } from '../../domain/validation';
+import { getParameter } from '../parameters';
 import { codeIdField, optionsCollection, simplifyField, timeoutOption } from '../common.descriptions';
 import type { Send } from '../node.type';
 import { readOptions } from '../options';

@@ -8,7 +8,7 @@ import {
 	simplifyAction,
 	splitActionsResponse,
 	toNumber,
-} from '../../helpers/action';
+} from '../../domain/action';
 import {
 	InputError,
 	ipMatcher,
@@ -19,8 +19,8 @@ import {
 	parseResponseData,
 	parseScore,
 	parseTimeWindow,
-} from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
+} from '../../domain/validation';
+import { getParameter } from '../parameters';
 import { darktraceApiRequest } from '../../transport';
 import {
 	endTimeField,

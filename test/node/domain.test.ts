@@ -4,7 +4,7 @@ import {
 	normalizeAction,
 	simplifyAction,
 	splitActionsResponse,
-} from '../../nodes/Darktrace/helpers/action';
+} from '../../nodes/Darktrace/domain/action';
 import type { INodeProperties } from 'n8n-workflow';
 
 import {
@@ -17,8 +17,8 @@ import {
 	getMany,
 	reactivate,
 } from '../../nodes/Darktrace/actions/action/Action.resource';
-import { mergeSharedParameters } from '../../nodes/Darktrace/helpers/description';
-import { describeSkew, translateAnswer, translateNetworkError } from '../../nodes/Darktrace/helpers/errors';
+import { mergeSharedParameters } from '../../nodes/Darktrace/actions/mergeParameters';
+import { describeSkew, translateAnswer, translateNetworkError } from '../../nodes/Darktrace/domain/errors';
 
 const NOW = Date.UTC(2024, 0, 1, 12);
 
