@@ -1,10 +1,10 @@
 /** Signing alone: the package's signer against node:crypto's HMAC-SHA1 over the same message. */
 import { createHmac } from 'node:crypto';
 
+import { parseDarktraceCredentials } from '../../credentials/common/fields';
 import {
 	dtapiSignature,
 	formatDtapiDate,
-	parseDarktraceCredentials,
 	signDarktraceRequest,
 	type SignableRequestOptions,
 } from '../../credentials/common/signing';

@@ -358,6 +358,7 @@ const OPERATION_PANELS: PanelExpectation[] = [
 		],
 		hints: [
 			"Without an offset (Z, +01:00) it is read in the workflow's time zone (Workflow Settings). A number is epoch milliseconds.",
+			'Off: the whole action, every field the appliance sent',
 		],
 	},
 	{ node: 'Get', labels: ['Resource', 'Operation', 'Code ID'] },

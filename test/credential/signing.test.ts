@@ -1,9 +1,8 @@
+import { DarktraceCredentialError, parseDarktraceCredentials } from '../../credentials/common/fields';
 import {
-	DarktraceCredentialError,
 	dtapiSignature,
 	encodeQueryComponent,
 	formatDtapiDate,
-	parseDarktraceCredentials,
 	serializeQuery,
 	signDarktraceRequest,
 	type SignableRequestOptions,

@@ -120,6 +120,7 @@ export const simplifyField: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description: 'Whether to return a simplified version of the response instead of the raw data',
+	hint: 'On: the fields an approval workflow needs. Off: the whole action, every field the appliance sent (types fixed) plus state, ISO times and remainingSeconds.',
 };
 
 export const fullDeviceDetailsOption: INodeProperties = {

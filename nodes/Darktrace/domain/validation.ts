@@ -1,6 +1,7 @@
 /**
- * Input checks run before any request. Each failure names the field, the value and the fix; the
- * operations turn it into a NodeOperationError for the item. Pure: no n8n runtime.
+ * Input checks run before any request. Each failure is an InputError naming the field, the value and the
+ * fix; the router and the trigger turn it into a NodeOperationError for the item (toNodeError in
+ * nodeError.ts). Pure: no n8n runtime.
  */
 import { INHIBITORS, type Inhibitor } from './action';
 

@@ -1,6 +1,13 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { normalizeAction, simplifyAction, splitActionsResponse, type NormalizedAction } from '../../domain/action';
+import {
+	codeIdOf,
+	normalizeAction,
+	simplifyAction,
+	splitActionsResponse,
+	type NormalizedAction,
+} from '../../domain/action';
+import { InputError } from '../../domain/validation';
 import { changeApplied, type ChangeOperation } from '../../domain/writeOnce';
 import { darktraceApiRequest } from '../../transport';
 import type { Write } from '../node.type';
@@ -30,13 +37,14 @@ export async function getActionByCodeId(
 		timeoutSeconds,
 	});
 	const { actions } = splitActionsResponse(body);
-	const raw = actions.find((a) => Number(a.codeid ?? a.code) === codeid);
+	const raw = actions.find((a) => codeIdOf(a) === codeid);
 	if (!raw) {
-		throw new NodeOperationError(this.getNode(), `No RESPOND action with code ID ${codeid} on this appliance`, {
-			itemIndex,
-			description:
-				'The appliance keeps actions until 14 days after they expire. Check the code ID (the action\'s "codeid", not the model breach "pbid" or the device "did").',
-		});
+		throw new InputError(
+			'Code ID',
+			codeid,
+			'Use the "codeid" of an existing action (not the model breach "pbid" or the device "did"), as listed by Get Many or the trigger. The appliance keeps actions until 14 days after they expire.',
+			'names no RESPOND action on this appliance',
+		);
 	}
 	const now = serverTime;
 	return { action: normalizeAction(raw, now), simplified: simplifyAction(raw, now), serverTime: now };

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { INHIBITORS, normalizeAction, simplifyAction, splitActionsResponse } from '../../domain/action';
+import { INHIBITORS, codeIdOf, normalizeAction, simplifyAction, splitActionsResponse } from '../../domain/action';
 import { findCreatedManualAction } from '../../domain/writeOnce';
 import { parseConnections, parseDeviceId, parseDuration, parseInhibitor, parseReason } from '../../domain/validation';
 import { getParameter, runsAsTool } from '../parameters';
@@ -148,9 +148,9 @@ export function prepare(this: IExecuteFunctions, i: number): Write {
 				},
 			});
 			const answer = response as IDataObject;
-			const codeid = Number(answer.codeid ?? answer.code);
-			const out = result(Number.isFinite(codeid) ? codeid : null, answer, false);
-			if (options.returnAction && Number.isFinite(codeid)) {
+			const codeid = codeIdOf(answer);
+			const out = result(codeid, answer, false);
+			if (options.returnAction && codeid !== null) {
 				await addActionAfterWrite.call(this, out, codeid, i, options, { did });
 			}
 			return [out];

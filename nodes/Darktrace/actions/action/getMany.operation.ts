@@ -2,10 +2,9 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import {
 	ACTION_STATES,
+	actionItem,
 	actionMatcher,
 	indexByDevice,
-	normalizeAction,
-	simplifyAction,
 	splitActionsResponse,
 	toNumber,
 } from '../../domain/action';
@@ -222,7 +221,7 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject, timeZo
 		origin,
 		states,
 	});
-	return { qs, keep, raw: responseData !== undefined };
+	return { qs, keep, responseDataOnly: responseData !== undefined };
 }
 
 /** GET /antigena: one item per action, whichever shape the appliance answers with. */
@@ -238,7 +237,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 	const filters = getParameter.call(this, 'filters', i, {}) as Filters;
 	const options = readOptions.call(this, i);
 	const simple = getParameter.call(this, 'simple', i, true) as boolean;
-	const { qs, keep, raw } = buildGetManyQuery(filters, options, this.getTimezone());
+	const { qs, keep, responseDataOnly } = buildGetManyQuery(filters, options, this.getTimezone());
 
 	return async () => {
 		const { body, serverTime } = await darktraceApiRequest.call(this, {
@@ -248,7 +247,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 			itemIndex: i,
 			timeoutSeconds: options.timeout as number | undefined,
 		});
-		if (raw) {
+		if (responseDataOnly) {
 			// "responsedata" trims the answer to one field: hand it over as it came.
 			const list = Array.isArray(body) ? body : [body];
 			return list
@@ -258,26 +257,12 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 		const response = splitActionsResponse(body);
 		const { devices, connections } = indexByDevice(response);
 		const out: IDataObject[] = [];
-		for (const rawAction of response.actions) {
+		for (const raw of response.actions) {
 			if (out.length >= limit) break;
-			if (simple) {
-				const did = toNumber(rawAction.did) ?? 0;
-				// Straight to the simplified item: a full normalised copy of each action is only garbage here.
-				const blocked = options.includeConnections ? (connections.get(did) ?? []) : undefined;
-				const item = simplifyAction(rawAction, serverTime, devices.get(did), blocked);
-				if (keep(item)) out.push(item);
-				continue;
-			}
-			const action = normalizeAction(rawAction, serverTime);
-			if (!keep(action)) continue;
-			const device = devices.get(action.did);
-			if (device) action.device = device;
-			if (options.includeConnections) action.connections = connections.get(action.did) ?? [];
-			const full: IDataObject = Object.assign({}, rawAction);
-			full.state = action.state;
-			if (device) full.device = device;
-			if (options.includeConnections) full.connections = action.connections;
-			out.push(full);
+			const did = toNumber(raw.did) ?? 0;
+			const blocked = options.includeConnections ? (connections.get(did) ?? []) : undefined;
+			const item = actionItem(raw, serverTime, simple, devices.get(did), blocked);
+			if (keep(item)) out.push(item);
 		}
 		return out;
 	};
