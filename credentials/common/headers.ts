@@ -1,5 +1,5 @@
 /** HTTP headers as n8n hands them over: names in any case, a value maybe repeated (an array). */
-export type Headers = Record<string, unknown>;
+type Headers = Record<string, unknown>;
 
 /** The name under which `headers` holds `name` (any case), if it does. */
 export function headerKey(headers: Headers, name: string): string | undefined {

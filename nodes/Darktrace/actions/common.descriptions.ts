@@ -27,13 +27,13 @@ export const reasonField: INodeProperties = {
 		'Recorded in the action\'s history with the token\'s user. Required by appliances with "Audit Antigena" on (they reject writes without a reason), and when the node is an AI agent\'s tool: use {{ $fromAI(\'reason\') }} to let the model say why.',
 };
 
-export function durationField(description: string, required = true): INodeProperties {
+export function durationField(description: string): INodeProperties {
 	return {
 		displayName: 'Duration (Seconds)',
 		name: 'duration',
 		type: 'number',
 		default: 3600,
-		required,
+		required: true,
 		typeOptions: { minValue: 1, maxValue: MAX_DURATION_SECONDS },
 		description,
 	};

@@ -21,5 +21,3 @@ export interface Operation {
 	description: INodeProperties[];
 	prepare(this: IExecuteFunctions, itemIndex: number): Send | Write;
 }
-
-export type DarktraceResource = 'action' | 'summary';

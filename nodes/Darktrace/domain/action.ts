@@ -69,7 +69,7 @@ export function toEpochMs(value: unknown): number | null {
 	return n === null ? null : Math.round(n);
 }
 
-export function toBool(value: unknown): boolean {
+function toBool(value: unknown): boolean {
 	return value === true || value === 'true' || value === 1 || value === '1';
 }
 

@@ -42,7 +42,7 @@ export function eventBits(events: Iterable<TriggerEvent>): number {
 	return bits;
 }
 
-export function isTriggerEvent(value: unknown): value is TriggerEvent {
+function isTriggerEvent(value: unknown): value is TriggerEvent {
 	return typeof value === 'string' && (TRIGGER_EVENTS as readonly string[]).includes(value);
 }
 

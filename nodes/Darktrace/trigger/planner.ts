@@ -34,7 +34,7 @@ export function fingerprint(raw: IDataObject): number {
 }
 
 /** A hash (1..START_PRINT_MAX) of `start`. */
-export function startPrint(raw: IDataObject): number {
+function startPrint(raw: IDataObject): number {
 	return (mixNumber(FNV_OFFSET, toEpochMs(raw.start)) % START_PRINT_MAX) + 1;
 }
 
