@@ -9,7 +9,6 @@ import { triggerQuery } from './query';
 export interface TriggerSettings {
 	events: TriggerEvent[];
 	qs: IDataObject;
-	filters: ActionFilters;
 	matches: (raw: IDataObject) => boolean;
 	simple: boolean;
 	emitExisting: boolean;
@@ -46,7 +45,6 @@ export function parseTriggerSettings(raw: RawTriggerParameters): TriggerSettings
 			fullDeviceDetails: options.fullDeviceDetails === true,
 			includeHistory: options.includeHistory === true,
 		}),
-		filters,
 		matches: actionMatcher(filters),
 		simple: raw.simple !== false,
 		emitExisting: options.emitExisting === true,
