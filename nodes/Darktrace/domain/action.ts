@@ -1,7 +1,8 @@
 /**
- * Normalising RESPOND actions as real appliances return them: loose types (`expires` as a float,
- * `updated` as a string, `triggerer` null / "null" / object), two response shapes (plain array, or
- * `{actions, devices, connections}`), and a state the API never states outright.
+ * The RESPOND action model, the one place that reads actions as real appliances return them: loose types
+ * (`expires` as a float, `updated` as a string, `triggerer` null / "null" / object), two response shapes
+ * (plain array, or `{actions, devices, connections}`), and what the API never states outright: code ID,
+ * state, seconds left. Get, Get Many, the trigger and the write-once checks all derive them here.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -193,7 +194,9 @@ export function splitActionsResponse(response: unknown): ActionsResponse {
 		const list = (key: string) => (Array.isArray(r[key]) ? (r[key] as IDataObject[]) : []);
 		return { actions: list('actions'), devices: list('devices'), connections: list('connections') };
 	}
-	throw new Error('GET /antigena answered neither a list of actions nor an object with "actions"');
+	throw new Error(
+		'GET /antigena answered neither a list of actions nor an object with "actions": check the instance URL in the Darktrace credential (the Threat Visualizer address)',
+	);
 }
 
 /** Device and blocked-connection lookups by `did`, built once per response. */
