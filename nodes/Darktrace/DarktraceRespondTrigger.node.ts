@@ -8,16 +8,16 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { indexByDevice, normalizeAction, simplifyAction, splitActionsResponse, toNumber } from './helpers/action';
-import { addActionLinks } from './helpers/links';
-import { InputError } from './helpers/validation';
+import { DARKTRACE_CREDENTIAL_TYPE } from '../../credentials/common/fields';
+import { actionItem, indexByDevice, splitActionsResponse, toNumber } from './domain/action';
+import { addActionLinks } from './domain/links';
+import { toNodeError } from './nodeError';
 import { DEFAULT_TIMEOUT_SECONDS, darktraceApiRequest } from './transport';
 import {
 	fullDeviceDetailsOption,
 	includeHistoryOption,
 	includeModelBreachOption,
 	inhibitorsFilter,
-	LINKS_HINT,
 	minScoreFilter,
 	optionsCollection,
 	simplifyField,
@@ -54,9 +54,7 @@ function readSettings(ctx: IPollFunctions): TriggerSettings {
 			simple: ctx.getNodeParameter('simple', true),
 		});
 	} catch (error) {
-		if (error instanceof InputError)
-			throw new NodeOperationError(ctx.getNode(), error.message, { description: error.fix });
-		throw new NodeOperationError(ctx.getNode(), error as Error);
+		throw toNodeError(ctx, error);
 	}
 }
 
@@ -76,7 +74,7 @@ export class DarktraceRespondTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'darktraceApi', required: true }],
+		credentials: [{ name: DARKTRACE_CREDENTIAL_TYPE, required: true }],
 		properties: [
 			{
 				displayName: 'Events',
@@ -135,7 +133,7 @@ export class DarktraceRespondTrigger implements INodeType {
 					minScoreFilter,
 				],
 			},
-			{ ...simplifyField, hint: LINKS_HINT },
+			simplifyField,
 			optionsCollection([
 				{
 					displayName: 'Emit Already Pending',
@@ -166,14 +164,7 @@ export class DarktraceRespondTrigger implements INodeType {
 			qs: settings.qs,
 			timeoutSeconds: settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
 		});
-		let response: ReturnType<typeof splitActionsResponse>;
-		try {
-			response = splitActionsResponse(body);
-		} catch (error) {
-			throw new NodeOperationError(this.getNode(), error as Error, {
-				description: 'Check the instance URL in the Darktrace credential: it must be the Threat Visualizer address.',
-			});
-		}
+		const response = splitActionsResponse(body);
 
 		if (manual) {
 			// "Fetch Test Event": show the newest match, seen or not, and leave the state alone.
@@ -228,14 +219,7 @@ function toItems(
 	const { devices } = indexByDevice(response);
 	return emissions.map(({ index, codeid, event }) => {
 		const raw = response.actions[index];
-		const device = devices.get(toNumber(raw.did) ?? 0);
-		let fields: IDataObject;
-		if (simple) {
-			fields = simplifyAction(raw, now, device);
-		} else {
-			fields = normalizeAction(raw, now);
-			if (device) fields.device = device;
-		}
+		const fields = actionItem(raw, now, simple, devices.get(toNumber(raw.did) ?? 0));
 		return { json: addActionLinks({ eventId: `${codeid}:${event}`, event, ...fields }, instance) };
 	});
 }

@@ -358,7 +358,8 @@ const OPERATION_PANELS: PanelExpectation[] = [
 		],
 		hints: [
 			"Without an offset (Z, +01:00) it is read in the workflow's time zone (Workflow Settings). A number is epoch milliseconds.",
-			'Each action also gets "deviceUrl" and "breachUrl", links into the Threat Visualizer',
+			'Off: the whole action, every field the appliance sent',
+			'each action gets "deviceUrl" and "breachUrl", links into the Threat Visualizer',
 		],
 	},
 	{

@@ -6,8 +6,8 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSimulator, type SimAction, type SimBreach, type Simulator } from '../../simulator';
-import { actionLinks } from '../../nodes/Darktrace/helpers/links';
-import { summarizeBreach } from '../../nodes/Darktrace/helpers/modelBreach';
+import { actionLinks } from '../../nodes/Darktrace/domain/links';
+import { summarizeBreach } from '../../nodes/Darktrace/domain/modelBreach';
 import { credentialsFor, runError, runJson } from './respond';
 
 let sim: Simulator;

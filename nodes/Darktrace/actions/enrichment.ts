@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { breachIdOf, breachNotes, summarizeBreach, type BreachFields } from '../helpers/modelBreach';
+import { breachIdOf, breachNotes, summarizeBreach, type BreachFields } from '../domain/modelBreach';
 import { darktraceApiRequest, type DarktraceContext } from '../transport';
 
 export interface BreachReaderOptions {

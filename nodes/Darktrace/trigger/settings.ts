@@ -1,15 +1,14 @@
 /** The trigger's parameters, read and checked before any request. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { actionMatcher, type ActionFilters } from '../helpers/action';
-import { parseIdList, parseInhibitors, parseInteger, parseScore } from '../helpers/validation';
+import { actionMatcher, type ActionFilters } from '../domain/action';
+import { parseIdList, parseInhibitors, parseInteger, parseScore } from '../domain/validation';
 import { parseEvents, type TriggerEvent } from './events';
 import { triggerQuery } from './query';
 
 export interface TriggerSettings {
 	events: TriggerEvent[];
 	qs: IDataObject;
-	filters: ActionFilters;
 	matches: (raw: IDataObject) => boolean;
 	simple: boolean;
 	emitExisting: boolean;
@@ -48,7 +47,6 @@ export function parseTriggerSettings(raw: RawTriggerParameters): TriggerSettings
 			fullDeviceDetails: options.fullDeviceDetails === true,
 			includeHistory: options.includeHistory === true,
 		}),
-		filters,
 		matches: actionMatcher(filters),
 		simple: raw.simple !== false,
 		emitExisting: options.emitExisting === true,

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { mergeSharedParameters } from '../../helpers/description';
+import { mergeSharedParameters } from '../mergeParameters';
 import * as activate from './activate.operation';
 import * as clear from './clear.operation';
 import * as createManual from './createManual.operation';

@@ -1,12 +1,11 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { parseCodeId, parseConcurrency } from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
+import { parseCodeId, parseConcurrency } from '../../domain/validation';
+import { getParameter } from '../parameters';
 import {
 	codeIdField,
 	concurrencyOption,
 	includeModelBreachOption,
-	LINKS_HINT,
 	optionsCollection,
 	simplifyField,
 	timeoutOption,
@@ -18,7 +17,7 @@ import { getActionByCodeId } from './common';
 
 const properties: INodeProperties[] = [
 	codeIdField,
-	{ ...simplifyField, hint: LINKS_HINT },
+	simplifyField,
 	optionsCollection([
 		includeModelBreachOption,
 		{

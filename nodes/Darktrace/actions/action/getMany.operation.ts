@@ -2,14 +2,13 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import {
 	ACTION_STATES,
+	actionItem,
 	actionMatcher,
 	indexByDevice,
-	normalizeAction,
-	simplifyAction,
 	splitActionsResponse,
 	toNumber,
-} from '../../helpers/action';
-import { addActionLinks } from '../../helpers/links';
+} from '../../domain/action';
+import { addActionLinks } from '../../domain/links';
 import {
 	InputError,
 	ipMatcher,
@@ -21,8 +20,8 @@ import {
 	parseResponseData,
 	parseScore,
 	parseTimeWindow,
-} from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
+} from '../../domain/validation';
+import { getParameter } from '../parameters';
 import { darktraceApiRequest } from '../../transport';
 import {
 	concurrencyOption,
@@ -30,7 +29,6 @@ import {
 	fullDeviceDetailsOption,
 	includeHistoryOption,
 	includeModelBreachOption,
-	LINKS_HINT,
 	inhibitorsFilter,
 	minScoreFilter,
 	optionsCollection,
@@ -145,7 +143,7 @@ const properties: INodeProperties[] = [
 			{ ...endTimeField, description: 'End of the time window (sent as "endtime"); set together with Time Window From' },
 		],
 	},
-	{ ...simplifyField, hint: LINKS_HINT },
+	simplifyField,
 	optionsCollection([
 		{
 			displayName: 'Include Blocked Connections',
@@ -233,7 +231,7 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject, timeZo
 		origin,
 		states,
 	});
-	return { qs, keep, raw: responseData !== undefined };
+	return { qs, keep, responseDataOnly: responseData !== undefined };
 }
 
 /** GET /antigena: one item per action, whichever shape the appliance answers with. */
@@ -249,8 +247,8 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 	const filters = getParameter.call(this, 'filters', i, {}) as Filters;
 	const options = readOptions.call(this, i);
 	const simple = getParameter.call(this, 'simple', i, true) as boolean;
-	const { qs, keep, raw } = buildGetManyQuery(filters, options, this.getTimezone());
-	const breaches = options.includeModelBreach === true && !raw;
+	const { qs, keep, responseDataOnly } = buildGetManyQuery(filters, options, this.getTimezone());
+	const breaches = options.includeModelBreach === true && !responseDataOnly;
 	const concurrency = breaches ? parseConcurrency(options.concurrency ?? 1) : 1;
 
 	return async () => {
@@ -261,7 +259,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 			itemIndex: i,
 			timeoutSeconds: options.timeout as number | undefined,
 		});
-		if (raw) {
+		if (responseDataOnly) {
 			// "responsedata" trims the answer to one field: hand it over as it came.
 			const list = Array.isArray(body) ? body : [body];
 			return list
@@ -271,26 +269,12 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 		const response = splitActionsResponse(body);
 		const { devices, connections } = indexByDevice(response);
 		const out: IDataObject[] = [];
-		for (const rawAction of response.actions) {
+		for (const raw of response.actions) {
 			if (out.length >= limit) break;
-			if (simple) {
-				const did = toNumber(rawAction.did) ?? 0;
-				// Straight to the simplified item: a full normalised copy of each action is only garbage here.
-				const blocked = options.includeConnections ? (connections.get(did) ?? []) : undefined;
-				const item = simplifyAction(rawAction, serverTime, devices.get(did), blocked);
-				if (keep(item)) out.push(addActionLinks(item, instance));
-				continue;
-			}
-			const action = normalizeAction(rawAction, serverTime);
-			if (!keep(action)) continue;
-			const device = devices.get(action.did);
-			if (device) action.device = device;
-			if (options.includeConnections) action.connections = connections.get(action.did) ?? [];
-			const full: IDataObject = Object.assign({}, rawAction);
-			full.state = action.state;
-			if (device) full.device = device;
-			if (options.includeConnections) full.connections = action.connections;
-			out.push(addActionLinks(full, instance));
+			const did = toNumber(raw.did) ?? 0;
+			const blocked = options.includeConnections ? (connections.get(did) ?? []) : undefined;
+			const item = actionItem(raw, serverTime, simple, devices.get(did), blocked);
+			if (keep(item)) out.push(addActionLinks(item, instance));
 		}
 		if (breaches) {
 			await breachReaderFor(this, { concurrency, timeoutSeconds: options.timeout as number | undefined }).enrich(out, i);
