@@ -11,7 +11,8 @@ import { basename, join, resolve } from 'node:path';
 
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
-import type * as Auth from '../credentials/common/darktraceAuth';
+import type { parseDarktraceCredentials } from '../credentials/common/fields';
+import type { signDarktraceRequest } from '../credentials/common/signing';
 import type { TestCredentialsHelper } from '../test/harness';
 
 export interface Variant {
@@ -19,7 +20,7 @@ export interface Variant {
 	name: string;
 	dir: string;
 	respond: INodeType;
-	auth: typeof Auth;
+	auth: { signDarktraceRequest: typeof signDarktraceRequest; parseDarktraceCredentials: typeof parseDarktraceCredentials };
 	/** Makes the harness sign with the variant's credential type. */
 	useCredential: (helper: TestCredentialsHelper) => void;
 }
@@ -57,7 +58,12 @@ function loadVariant(given: string): Variant {
 		name: basename(dir),
 		dir,
 		respond: new DarktraceRespond(),
-		auth: require(join(dir, 'credentials/common/darktraceAuth')) as typeof Auth,
+		auth: {
+			...(require(join(dir, 'credentials/common/signing')) as { signDarktraceRequest: typeof signDarktraceRequest }),
+			...(require(join(dir, 'credentials/common/fields')) as {
+				parseDarktraceCredentials: typeof parseDarktraceCredentials;
+			}),
+		},
 		useCredential: (helper) => {
 			(helper as { credentialType: ICredentialType }).credentialType = credential;
 		},

@@ -7,15 +7,11 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import {
-	type DarktraceCredentialData,
-	type SignableRequestOptions,
-	parseDarktraceCredentials,
-	signDarktraceRequest,
-} from './common/darktraceAuth';
+import { DARKTRACE_CREDENTIAL_TYPE, type DarktraceCredentialData, parseDarktraceCredentials } from './common/fields';
+import { type SignableRequestOptions, signDarktraceRequest } from './common/signing';
 
 export class DarktraceApi implements ICredentialType {
-	name = 'darktraceApi';
+	name = DARKTRACE_CREDENTIAL_TYPE;
 
 	displayName = 'Darktrace API';
 

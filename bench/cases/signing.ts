@@ -1,13 +1,13 @@
 /** Signing alone: the package's signer against node:crypto's HMAC-SHA1 over the same message. */
 import { createHmac } from 'node:crypto';
 
+import { parseDarktraceCredentials } from '../../credentials/common/fields';
 import {
 	dtapiSignature,
 	formatDtapiDate,
-	parseDarktraceCredentials,
 	signDarktraceRequest,
 	type SignableRequestOptions,
-} from '../../credentials/common/darktraceAuth';
+} from '../../credentials/common/signing';
 import { callsPerSecond, pairedRatios, rounds } from '../measure';
 import { measure, result } from '../report';
 import type { BenchCase } from '../settings';

@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { DARKTRACE_CREDENTIAL_TYPE } from '../../credentials/common/fields';
 import * as action from './actions/action/Action.resource';
 import { router } from './actions/router';
 import * as summary from './actions/summary/Summary.resource';
@@ -23,7 +24,7 @@ export class DarktraceRespond implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'darktraceApi', required: true }],
+		credentials: [{ name: DARKTRACE_CREDENTIAL_TYPE, required: true }],
 		properties: [
 			{
 				displayName: 'Resource',

@@ -8,18 +8,22 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { indexByDevice, normalizeAction, simplifyAction, splitActionsResponse, toNumber } from './helpers/action';
-import { InputError } from './helpers/validation';
+import { DARKTRACE_CREDENTIAL_TYPE } from '../../credentials/common/fields';
+import { actionItem, indexByDevice, splitActionsResponse, toNumber } from './domain/action';
+import { addActionLinks } from './domain/links';
+import { toNodeError } from './nodeError';
 import { DEFAULT_TIMEOUT_SECONDS, darktraceApiRequest } from './transport';
 import {
 	fullDeviceDetailsOption,
 	includeHistoryOption,
+	includeModelBreachOption,
 	inhibitorsFilter,
 	minScoreFilter,
 	optionsCollection,
 	simplifyField,
 	timeoutOption,
 } from './actions/common.descriptions';
+import { ModelBreachReader } from './actions/enrichment';
 import { EVENT_LABELS } from './trigger/events';
 import { pickSample, planPoll, type Emission } from './trigger/planner';
 import { readState, writeState } from './trigger/seenState';
@@ -37,6 +41,9 @@ const SWITCHED_ON_BY_USER: readonly string[] = ['activate', 'update', 'create', 
 /** How many actions a manual run ("Fetch Test Event") shows: n8n's triggers show one sample. */
 const SAMPLE_SIZE = 1;
 
+/** Model-breach reads in flight at once during a poll (Include Model Breach). */
+const BREACH_READS_IN_FLIGHT = 4;
+
 /** The settings, or a NodeOperationError naming the field, the value and the fix. */
 function readSettings(ctx: IPollFunctions): TriggerSettings {
 	try {
@@ -47,9 +54,7 @@ function readSettings(ctx: IPollFunctions): TriggerSettings {
 			simple: ctx.getNodeParameter('simple', true),
 		});
 	} catch (error) {
-		if (error instanceof InputError)
-			throw new NodeOperationError(ctx.getNode(), error.message, { description: error.fix });
-		throw new NodeOperationError(ctx.getNode(), error as Error);
+		throw toNodeError(ctx, error);
 	}
 }
 
@@ -69,7 +74,7 @@ export class DarktraceRespondTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'darktraceApi', required: true }],
+		credentials: [{ name: DARKTRACE_CREDENTIAL_TYPE, required: true }],
 		properties: [
 			{
 				displayName: 'Events',
@@ -140,6 +145,10 @@ export class DarktraceRespondTrigger implements INodeType {
 				},
 				fullDeviceDetailsOption,
 				includeHistoryOption,
+				{
+					...includeModelBreachOption,
+					description: `${includeModelBreachOption.description} Reads never delay or repeat an event: all of a poll's breach reads end within its Timeout, and a breach not read is a note.`,
+				},
 				{ ...timeoutOption, description: 'How long to wait for the appliance to answer each poll' },
 			]),
 		],
@@ -149,20 +158,13 @@ export class DarktraceRespondTrigger implements INodeType {
 		const settings = readSettings(this);
 		const manual = this.getMode() === 'manual';
 
-		const { body, serverTime } = await darktraceApiRequest.call(this, {
+		const { body, serverTime, instance } = await darktraceApiRequest.call(this, {
 			method: 'GET',
 			endpoint: '/antigena',
 			qs: settings.qs,
 			timeoutSeconds: settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
 		});
-		let response: ReturnType<typeof splitActionsResponse>;
-		try {
-			response = splitActionsResponse(body);
-		} catch (error) {
-			throw new NodeOperationError(this.getNode(), error as Error, {
-				description: 'Check the instance URL in the Darktrace credential: it must be the Threat Visualizer address.',
-			});
-		}
+		const response = splitActionsResponse(body);
 
 		if (manual) {
 			// "Fetch Test Event": show the newest match, seen or not, and leave the state alone.
@@ -174,7 +176,7 @@ export class DarktraceRespondTrigger implements INodeType {
 						'Nothing on the appliance matches the selected events and filters at the moment, so there is no sample to show. Wait for one (or create one on the appliance), or widen the filters. Once the workflow is active, every poll checks again.',
 				});
 			}
-			return [toItems(sample, response, serverTime, settings.simple)];
+			return [await withBreaches(this, settings, toItems(sample, response, serverTime, settings.simple, instance))];
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
@@ -201,7 +203,8 @@ export class DarktraceRespondTrigger implements INodeType {
 			);
 		}
 		if (plan.emit.length === 0) return null;
-		return [toItems(plan.emit, response, serverTime, settings.simple)];
+		// The state above already counts these as emitted: from here on nothing may fail the poll.
+		return [await withBreaches(this, settings, toItems(plan.emit, response, serverTime, settings.simple, instance))];
 	}
 }
 
@@ -211,18 +214,36 @@ function toItems(
 	response: ReturnType<typeof splitActionsResponse>,
 	now: number,
 	simple: boolean,
+	instance: string,
 ): INodeExecutionData[] {
 	const { devices } = indexByDevice(response);
 	return emissions.map(({ index, codeid, event }) => {
 		const raw = response.actions[index];
-		const device = devices.get(toNumber(raw.did) ?? 0);
-		let fields: IDataObject;
-		if (simple) {
-			fields = simplifyAction(raw, now, device);
-		} else {
-			fields = normalizeAction(raw, now);
-			if (device) fields.device = device;
-		}
-		return { json: { eventId: `${codeid}:${event}`, event, ...fields } };
+		const fields = actionItem(raw, now, simple, devices.get(toNumber(raw.did) ?? 0));
+		return { json: addActionLinks({ eventId: `${codeid}:${event}`, event, ...fields }, instance) };
 	});
+}
+
+/**
+ * Include Model Breach: adds each item's breach, or a note. Never throws and never takes longer than the
+ * poll's Timeout, so a failing breach endpoint neither blocks nor repeats an emission.
+ */
+async function withBreaches(
+	ctx: IPollFunctions,
+	settings: TriggerSettings,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	if (!settings.includeModelBreach) return items;
+	const timeoutSeconds = settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+	const reader = new ModelBreachReader(ctx, {
+		concurrency: BREACH_READS_IN_FLIGHT,
+		timeoutSeconds,
+		budgetMs: timeoutSeconds * 1000,
+	});
+	try {
+		await reader.enrich(items.map((item) => item.json));
+	} catch (error) {
+		ctx.logger.warn(`Darktrace RESPOND Trigger: model breaches not added: ${(error as Error).message}`);
+	}
+	return items;
 }

@@ -107,6 +107,16 @@ async function answerForm(url: string, answer: Answer): Promise<string> {
 	return html;
 }
 
+/** The page as text: HTML character references decoded (n8n escapes the form description). */
+function htmlText(html: string): string {
+	const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+	return html.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
+		if (ref[0] !== '#') return named[ref.toLowerCase()] ?? whole;
+		const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+		return String.fromCodePoint(code);
+	});
+}
+
 interface Request {
 	execution: Execution;
 	codeid: number;
@@ -199,6 +209,18 @@ export async function approvalTests(ctx: E2eContext): Promise<void> {
 		const action = sim.action(request.codeid);
 		assert.ok(page.includes(String(hostname(action?.did ?? 0))), 'the form shows the device the action is on');
 		assert.ok(page.includes(`Code ID ${request.codeid}`), 'the form shows the code ID');
+		// What the approver needs on one screen: links into the Threat Visualizer and the model breach.
+		const text = htmlText(page);
+		const breach = sim.breach(action?.pbid ?? 0);
+		assert.ok(breach, `the simulator has the breach of action ${request.codeid}`);
+		for (const [what, shown] of [
+			['the device link', `${sim.url}/#device/${action?.did}`],
+			['the model breach link', `${sim.url}/#modelbreach/${breach.pbid}`],
+			['the model name', breach.then.name],
+			['the model category', `(${breach.then.category}, breach score ${breach.score},`],
+		] as const) {
+			assert.ok(text.includes(shown), `the form shows ${what}: "${shown}" (page text: ${text.slice(0, 2000)})`);
+		}
 		answered.push(request.codeid);
 		ctx.print(`      ${answer.name} answered "${answer.decision}" for action ${request.codeid} at ${request.url}`);
 		// n8n moved on: the execution finished, or it asks again (the next action of the same poll).

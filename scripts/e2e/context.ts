@@ -4,7 +4,7 @@ import type { RecordedRequest, SimAction, Simulator } from '../../simulator';
 import type { WorkflowJson, WorkflowRun } from '../lib/n8n';
 import type { Session } from '../lib/session';
 import { describeRun } from '../lib/summary';
-import type { Suite } from './harness';
+import type { Suite } from './suite';
 
 export interface E2eContext {
 	suite: Suite;

@@ -20,7 +20,7 @@ import { filesUnder } from '../lib/files';
 import { buildAndPack, DEFAULT_N8N_VERSION, ensureRuntime, packageNodeNames } from '../lib/runtime';
 import { createSession, type Session } from '../lib/session';
 import type { E2eContext } from './context';
-import { seconds, Suite } from './harness';
+import { seconds, Suite } from './suite';
 import { agentTests } from './agent';
 import { approvalTests } from './approval';
 import { credentialTestFixtures, serverTests, WRONG_PRIVATE_TOKEN } from './server';

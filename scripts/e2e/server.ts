@@ -3,6 +3,7 @@
  * n8n's public API, across a restart) and the credential test through n8n's REST API.
  */
 import assert from 'node:assert/strict';
+import { DARKTRACE_CREDENTIAL_TYPE } from '../../credentials/common/fields';
 import { CREDENTIALS, WORKFLOWS, darktraceCredential } from '../lib/examples';
 import { executionRun, type CredentialFixture, type Execution } from '../lib/n8n';
 import { sleep } from '../lib/proc';
@@ -164,7 +165,7 @@ async function credentialTest(ctx: E2eContext, ref: { id: string; name: string }
 	assert.equal(stored.status, 200, `GET /rest/credentials/${ref.id}: HTTP ${stored.status}`);
 	const data = stored.body.data?.data ?? {};
 	const answer = await n8n.rest<TestAnswer>('POST', '/credentials/test', {
-		credentials: { id: ref.id, name: ref.name, type: 'darktraceApi', data },
+		credentials: { id: ref.id, name: ref.name, type: DARKTRACE_CREDENTIAL_TYPE, data },
 	});
 	assert.equal(answer.status, 200, `POST /rest/credentials/test: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
 	ctx.print(`      ${ref.name}: ${answer.body.data?.status} ${answer.body.data?.message ?? ''}`);

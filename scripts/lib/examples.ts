@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DARKTRACE_CREDENTIAL_TYPE } from '../../credentials/common/fields';
 import type { CredentialFixture, WorkflowJson } from './n8n';
 import { ROOT } from './runtime';
 
@@ -49,7 +50,7 @@ export function darktraceCredential(
 	return {
 		id: ref.id,
 		name: ref.name,
-		type: 'darktraceApi',
+		type: DARKTRACE_CREDENTIAL_TYPE,
 		data: { url, publicToken: token.public, privateToken: token.private, ignoreSslIssues: false, dateFormat: 'spaced', ...extra },
 	};
 }

@@ -14,7 +14,7 @@
  */
 import { DEFAULT_TOKENS, startSimulator, type Simulator } from '../../simulator';
 import type { E2eContext } from '../e2e/context';
-import { seconds, Suite } from '../e2e/harness';
+import { seconds, Suite } from '../e2e/suite';
 import { workflowTests } from '../e2e/workflows';
 import { isManual, WORKFLOWS } from '../lib/examples';
 import { createQueueDeployment, type QueueDeployment } from '../lib/queue';

@@ -358,9 +358,15 @@ const OPERATION_PANELS: PanelExpectation[] = [
 		],
 		hints: [
 			"Without an offset (Z, +01:00) it is read in the workflow's time zone (Workflow Settings). A number is epoch milliseconds.",
+			'Off: the whole action, every field the appliance sent',
+			'each action gets "deviceUrl" and "breachUrl", links into the Threat Visualizer',
 		],
 	},
-	{ node: 'Get', labels: ['Resource', 'Operation', 'Code ID'] },
+	{
+		node: 'Get',
+		labels: ['Resource', 'Operation', 'Code ID', 'Simplify'],
+		hints: ['"breachUrl" is null for manual actions (no model breach)'],
+	},
 	{
 		node: 'Activate',
 		labels: [

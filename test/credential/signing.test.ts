@@ -1,13 +1,12 @@
+import { DarktraceCredentialError, parseDarktraceCredentials } from '../../credentials/common/fields';
 import {
-	DarktraceCredentialError,
 	dtapiSignature,
 	encodeQueryComponent,
 	formatDtapiDate,
-	parseDarktraceCredentials,
 	serializeQuery,
 	signDarktraceRequest,
 	type SignableRequestOptions,
-} from '../../credentials/common/darktraceAuth';
+} from '../../credentials/common/signing';
 
 const PUBLIC = '118v8jecrbrtkucou5a34hsbzounohx6jce61dwy';
 const PRIVATE = '7chbwad4hl4n5ok69e2edrs2ogpiqy8ldd5oozdb';

@@ -6,6 +6,8 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { DARKTRACE_CREDENTIAL_TYPE } from '../../credentials/common/fields';
+
 export class ProbeNode implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Probe',
@@ -16,7 +18,7 @@ export class ProbeNode implements INodeType {
 		defaults: { name: 'Probe' },
 		inputs: ['main'],
 		outputs: ['main'],
-		credentials: [{ name: 'darktraceApi', required: true }],
+		credentials: [{ name: DARKTRACE_CREDENTIAL_TYPE, required: true }],
 		properties: [
 			{ displayName: 'Helper', name: 'helper', type: 'string', default: 'httpRequestWithAuthentication' },
 			{ displayName: 'Request', name: 'request', type: 'json', default: '{}' },
@@ -29,8 +31,8 @@ export class ProbeNode implements INodeType {
 		const request = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject;
 		const response =
 			helper === 'requestWithAuthentication'
-				? await this.helpers.requestWithAuthentication.call(this, 'darktraceApi', request as never)
-				: await this.helpers.httpRequestWithAuthentication.call(this, 'darktraceApi', request as never);
+				? await this.helpers.requestWithAuthentication.call(this, DARKTRACE_CREDENTIAL_TYPE, request as never)
+				: await this.helpers.httpRequestWithAuthentication.call(this, DARKTRACE_CREDENTIAL_TYPE, request as never);
 		return [[{ json: { response: typeof response === 'string' ? JSON.parse(response) : response } }]];
 	}
 }

@@ -1,13 +1,14 @@
 /** The harness's secret guard really catches a leak (so every test that passes through it is checked). */
 import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 
-import { executeNode } from '.';
+import { DARKTRACE_CREDENTIAL_TYPE } from '../../credentials/common/fields';
+import { executeNode } from './nodeRunner';
 import { ProbeNode } from './probeNode';
 
 const leaky: INodeType = {
 	description: { ...new ProbeNode().description, name: 'leaky', properties: [] },
 	async execute(this: IExecuteFunctions) {
-		const credentials = await this.getCredentials('darktraceApi');
+		const credentials = await this.getCredentials(DARKTRACE_CREDENTIAL_TYPE);
 		return [[{ json: { oops: { deep: [`key=${String(credentials.privateToken)}`] } } }]];
 	},
 };

@@ -20,14 +20,10 @@ import {
 } from 'n8n-workflow';
 
 import { DarktraceRespond } from '../../nodes/Darktrace/DarktraceRespond.node';
-import {
-	additionalData,
-	assertNoSecret,
-	CREDENTIAL_TYPE,
-	SingleNodeTypes,
-	TestCredentialsHelper,
-	type TestCredentials,
-} from '.';
+import { DARKTRACE_CREDENTIAL_TYPE } from '../../credentials/common/fields';
+import { TestCredentialsHelper, type TestCredentials } from './credentials';
+import { additionalData, SingleNodeTypes } from './nodeRunner';
+import { assertNoSecret } from './secrets';
 
 /** The start node: emits the items given in its `items` parameter (a JSON array). */
 class ItemsNode implements INodeType {
@@ -97,7 +93,7 @@ export async function runInWorkflowExecute(options: {
 		typeVersion: 1,
 		position: [200, 0],
 		parameters: options.parameters,
-		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Darktrace (test)' } },
+		credentials: { [DARKTRACE_CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Darktrace (test)' } },
 		...settings,
 	};
 	const workflowData: IWorkflowBase = {

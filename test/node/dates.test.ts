@@ -11,7 +11,7 @@ import {
 	parseDateTime,
 	parseScore,
 	parseTimeWindow,
-} from '../../nodes/Darktrace/helpers/validation';
+} from '../../nodes/Darktrace/domain/validation';
 import { startSimulator, type Simulator } from '../../simulator';
 import { runError, runJson } from './respond';
 

@@ -188,17 +188,23 @@ describe('Action: Get Many', () => {
 		expect(new Set(targets())).toEqual(new Set(['/antigena']));
 	});
 
-	test('Simplify off returns the raw fields as the appliance sent them, plus the state', async () => {
-		const raw = await runJson(sim, {
+	test('Simplify off returns the whole normalised action, the same as Get and the trigger give', async () => {
+		const full = await runJson(sim, {
 			resource: 'action',
 			operation: 'getMany',
 			returnAll: true,
 			simple: false,
 			filters: { includeCleared: true },
 		});
-		const stringUpdated = raw.find((a) => typeof a.updated === 'string');
-		expect(stringUpdated).toBeDefined(); // the simulator sends loose types, as real appliances do
-		expect(raw.every((a) => 'modeluuid' in a && 'agemail' in a && 'state' in a)).toBe(true);
+		expect(full.length).toBeGreaterThan(0);
+		const computed = ['state', 'startIso', 'expiresIso', 'updatedIso', 'remainingSeconds'];
+		expect(full.every((a) => 'modeluuid' in a && 'agemail' in a && computed.every((key) => key in a))).toBe(true);
+		// The simulator sends `updated` as a string on some actions, as real appliances do: typed here.
+		expect(full.every((a) => a.updated === null || typeof a.updated === 'number')).toBe(true);
+		const [one] = await runJson(sim, { resource: 'action', operation: 'get', codeId: full[0].codeid as number, simple: false });
+		for (const key of ['codeid', 'state', 'expires', 'expiresIso', 'updated', 'triggerer', 'modeluuid', 'agemail']) {
+			expect([key, one[key]]).toEqual([key, full[0][key]]);
+		}
 		const simple = await runJson(sim, {
 			resource: 'action',
 			operation: 'getMany',
@@ -232,7 +238,9 @@ describe('Action: Get', () => {
 
 	test('an unknown code ID is a clear "not found"', async () => {
 		const error = await runError(sim, { resource: 'action', operation: 'get', codeId: 999999 });
-		expect(error.message).toBe('No RESPOND action with code ID 999999 on this appliance');
+		expect(error.message).toBe(
+			'Code ID 999999 names no RESPOND action on this appliance: use the "codeid" of an existing action (not the model breach "pbid" or the device "did"), as listed by Get Many or the trigger',
+		);
 		expect(error.description).toMatch(/14 days/);
 	});
 });

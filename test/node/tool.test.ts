@@ -2,7 +2,7 @@
 import type { INodeParameters, INodePropertyOptions } from 'n8n-workflow';
 
 import { DarktraceRespond } from '../../nodes/Darktrace/DarktraceRespond.node';
-import { InputError, keyPart, parseCodeId } from '../../nodes/Darktrace/helpers/validation';
+import { InputError, keyPart, parseCodeId } from '../../nodes/Darktrace/domain/validation';
 import { startSimulator, type Simulator } from '../../simulator';
 import { executeNode } from '../harness';
 import { credentialsFor } from './respond';

@@ -1,11 +1,11 @@
 /** The write-once rules' pure parts: the ledger's bounds, and what counts as "already applied". */
-import { normalizeAction } from '../../nodes/Darktrace/helpers/action';
+import { normalizeAction } from '../../nodes/Darktrace/domain/action';
 import {
 	changeApplied,
 	findCreatedManualAction,
 	RECENT_WRITE_MS,
 	WriteLedger,
-} from '../../nodes/Darktrace/helpers/writeOnce';
+} from '../../nodes/Darktrace/domain/writeOnce';
 
 const NOW = 1_800_000_000_000;
 const applied = (codeid: number) => ({ outcome: 'applied' as const, output: [{ codeid }] });

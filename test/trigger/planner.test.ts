@@ -1,11 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { actionMatcher } from '../../nodes/Darktrace/helpers/action';
+import { actionMatcher, codeIdOf } from '../../nodes/Darktrace/domain/action';
 import type { TriggerEvent } from '../../nodes/Darktrace/trigger/events';
 import {
 	CLOCK_JUMP_MS,
 	RETENTION_MS,
-	codeIdOf,
 	fingerprint,
 	pickSample,
 	planPoll,

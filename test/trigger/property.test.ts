@@ -14,9 +14,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { actionMatcher } from '../../nodes/Darktrace/helpers/action';
+import { actionMatcher } from '../../nodes/Darktrace/domain/action';
 import { TRIGGER_EVENTS, type TriggerEvent } from '../../nodes/Darktrace/trigger/events';
-import { planPoll, quickState } from '../../nodes/Darktrace/trigger/planner';
+import { stateOf } from '../../nodes/Darktrace/domain/action';
+import { planPoll } from '../../nodes/Darktrace/trigger/planner';
 import { triggerQuery } from '../../nodes/Darktrace/trigger/query';
 import { readState, writeState } from '../../nodes/Darktrace/trigger/seenState';
 
@@ -98,7 +99,7 @@ function runOnce(seed: number): { polls: number; delivered: number; liveChecks: 
 			approved: !pending,
 		});
 	};
-	const trueState = (a: SimAction) => quickState(view(a), clock);
+	const trueState = (a: SimAction) => stateOf(view(a), clock);
 
 	for (let poll = 0; poll < POLLS; poll++) {
 		// The world moves.

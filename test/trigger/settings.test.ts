@@ -1,4 +1,4 @@
-import { actionMatcher } from '../../nodes/Darktrace/helpers/action';
+import { actionMatcher } from '../../nodes/Darktrace/domain/action';
 import { buildGetManyQuery } from '../../nodes/Darktrace/actions/action/getMany.operation';
 import { parseEvents } from '../../nodes/Darktrace/trigger/events';
 import { triggerQuery } from '../../nodes/Darktrace/trigger/query';

@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { INHIBITORS } from '../helpers/action';
+import { INHIBITORS } from '../domain/action';
 
 import { DEFAULT_TIMEOUT_SECONDS } from '../transport';
-import { MAX_DURATION_SECONDS } from '../helpers/validation';
+import { MAX_DURATION_SECONDS } from '../domain/validation';
 
 /** Parameters several operations share; each operation file scopes them with updateDisplayOptions. */
 
@@ -27,13 +27,13 @@ export const reasonField: INodeProperties = {
 		'Recorded in the action\'s history with the token\'s user. Required by appliances with "Audit Antigena" on (they reject writes without a reason), and when the node is an AI agent\'s tool: use {{ $fromAI(\'reason\') }} to let the model say why.',
 };
 
-export function durationField(description: string, required = true): INodeProperties {
+export function durationField(description: string): INodeProperties {
 	return {
 		displayName: 'Duration (Seconds)',
 		name: 'duration',
 		type: 'number',
 		default: 3600,
-		required,
+		required: true,
 		typeOptions: { minValue: 1, maxValue: MAX_DURATION_SECONDS },
 		description,
 	};
@@ -120,6 +120,7 @@ export const simplifyField: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description: 'Whether to return a simplified version of the response instead of the raw data',
+	hint: 'On: the fields an approval workflow needs. Off: the whole action, every field the appliance sent (types fixed) plus state, ISO times and remainingSeconds. Either way each action gets "deviceUrl" and "breachUrl", links into the Threat Visualizer; "breachUrl" is null for manual actions (no model breach).',
 };
 
 export const fullDeviceDetailsOption: INodeProperties = {
@@ -136,6 +137,15 @@ export const includeHistoryOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description: "Whether to add each action's history (created, extended, cleared…, with user and reason)",
+};
+
+export const includeModelBreachOption: INodeProperties = {
+	displayName: 'Include Model Breach',
+	name: 'includeModelBreach',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to read the model breach that triggered each action (one request per distinct breach) and add it as "modelBreach": model name, category, description, breach time, score. A breach that cannot be read leaves the action as it is, with "modelBreachNote" saying why.',
 };
 
 export const inhibitorsFilter: INodeProperties = {

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 /** Sends an item's request(s) and returns its output objects. */
 export type Send = () => Promise<IDataObject[]>;
 
-/** A write: the router sends it at most once per item per execution (see helpers/writeOnce.ts). */
+/** A write: the router sends it at most once per item per execution (see domain/writeOnce.ts). */
 export interface Write {
 	send: Send;
 	/** Reads the appliance: the item's output (`alreadyApplied: true`) if this write already took effect. */
@@ -21,5 +21,3 @@ export interface Operation {
 	description: INodeProperties[];
 	prepare(this: IExecuteFunctions, itemIndex: number): Send | Write;
 }
-
-export type DarktraceResource = 'action' | 'summary';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { getParameter } from '../helpers/parameters';
-import { parseTimeout } from '../helpers/validation';
+import { getParameter } from './parameters';
+import { parseTimeout } from '../domain/validation';
 
 export type ItemOptions = IDataObject & { timeout?: number; returnAction?: boolean };
 

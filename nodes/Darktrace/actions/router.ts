@@ -1,14 +1,9 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { getParameter } from '../helpers/parameters';
-import { InputError, parseConcurrency } from '../helpers/validation';
-import { WriteLedger, type Attempt } from '../helpers/writeOnce';
+import { getParameter } from './parameters';
+import { parseConcurrency } from '../domain/validation';
+import { WriteLedger, type Attempt } from '../domain/writeOnce';
+import { toNodeError } from '../nodeError';
 import { writeOutcomeOf } from '../transport';
 import * as action from './action/Action.resource';
 import type { Operation, Write } from './node.type';
@@ -28,18 +23,6 @@ const operations: Record<string, Record<string, Operation>> = {
 };
 
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
-
-/** Any error of an item as the n8n error for that item. */
-function itemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof InputError) {
-		return new NodeOperationError(ctx.getNode(), error.message, { itemIndex, description: error.fix });
-	}
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		if (error.context) error.context.itemIndex = itemIndex;
-		return error;
-	}
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-}
 
 /** Whatever each item's run ended with, in input order. */
 type ItemResult = { value?: IDataObject[]; error?: unknown };
@@ -86,7 +69,7 @@ async function sendWrite(
 	};
 	const prior = key === undefined ? undefined : ledger.get(key, itemIndex, Date.now());
 	if (prior?.outcome === 'applied') return prior.output;
-	if (prior?.outcome === 'rejected') throw itemError(ctx, prior.error, itemIndex);
+	if (prior?.outcome === 'rejected') throw toNodeError(ctx, prior.error, itemIndex);
 	if (prior?.outcome === 'unknown') {
 		let applied: IDataObject[] | undefined;
 		try {
@@ -117,7 +100,7 @@ async function sendWrite(
 	} catch (error) {
 		const outcome = writeOutcomeOf(error);
 		if (outcome === 'rejected' || outcome === 'unknown') record({ outcome, error });
-		throw itemError(ctx, error, itemIndex);
+		throw toNodeError(ctx, error, itemIndex);
 	}
 }
 
@@ -193,7 +176,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			concurrency = parseConcurrency(stored);
 		} catch (error) {
-			throw itemError(this, error, 0);
+			throw toNodeError(this, error, 0);
 		}
 	}
 
@@ -210,7 +193,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				sends.push(() => sendWrite(this, prepared, i, key, isRetryExecution));
 			}
 		} catch (error) {
-			const nodeError = itemError(this, error, i);
+			const nodeError = toNodeError(this, error, i);
 			if (!continueOnFail) throw nodeError;
 			sends.push(() => Promise.reject(nodeError));
 		}
@@ -224,7 +207,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const { value, error } = results[i];
 		if (error !== undefined) {
 			clean = false;
-			const nodeError = itemError(this, error, i);
+			const nodeError = toNodeError(this, error, i);
 			if (!continueOnFail) {
 				if (key !== undefined && hasWrites) this.onExecutionFinish?.(() => ledger.release(key));
 				const note = hasWrites ? progressNote(results, i) : '';

@@ -6,7 +6,6 @@
  */
 import {
 	NodeApiError,
-	NodeOperationError,
 	sleep,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
@@ -17,20 +16,20 @@ import {
 } from 'n8n-workflow';
 
 import {
-	DarktraceCredentialError,
+	DARKTRACE_CREDENTIAL_TYPE,
 	parseDarktraceCredentials,
 	type DarktraceCredentialData,
 	type DarktraceCredentials,
-} from '../../../credentials/common/darktraceAuth';
+} from '../../../credentials/common/fields';
+import { headerValue } from '../../../credentials/common/headers';
 import {
 	describeNoAnswer,
 	looksLikeHtml,
 	translateAnswer,
 	translateNetworkError,
 	type Translated,
-} from '../helpers/errors';
-
-export const CREDENTIAL_TYPE = 'darktraceApi';
+} from '../domain/errors';
+import { toNodeError } from '../nodeError';
 
 export type DarktraceContext = IExecuteFunctions | IPollFunctions;
 
@@ -53,7 +52,7 @@ const RETRYABLE_CODES = [
 
 export interface DarktraceRequest {
 	method: 'GET' | 'POST';
-	endpoint: '/antigena' | '/antigena/manual' | '/antigena/summary';
+	endpoint: '/antigena' | '/antigena/manual' | '/antigena/summary' | '/modelbreaches';
 	qs?: IDataObject;
 	body?: IDataObject;
 	itemIndex?: number;
@@ -71,10 +70,7 @@ function validCredentials(
 	try {
 		return parseDarktraceCredentials(data as DarktraceCredentialData);
 	} catch (error) {
-		if (error instanceof DarktraceCredentialError) {
-			throw new NodeOperationError(ctx.getNode(), error.problem, { itemIndex, description: error.fix });
-		}
-		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+		throw toNodeError(ctx, error, itemIndex);
 	}
 }
 
@@ -85,9 +81,8 @@ interface FullResponse {
 }
 
 function retryAfterMs(headers: Record<string, unknown>, now: number): number | undefined {
-	const key = Object.keys(headers).find((h) => h.toLowerCase() === 'retry-after');
-	if (key === undefined) return undefined;
-	const value = String(headers[key]).trim();
+	const value = headerValue(headers, 'retry-after')?.trim();
+	if (value === undefined) return undefined;
 	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
 	const at = Date.parse(value);
 	return Number.isNaN(at) ? undefined : Math.max(0, at - now);
@@ -152,16 +147,18 @@ export interface DarktraceResponse {
 	/** The appliance's clock (its `Date` header), epoch ms; this host's clock if absent. States such as
 	 * "expired" are judged by it, since the appliance decides them. */
 	serverTime: number;
+	/** The credential's instance URL as requests use it (origin: no userinfo, no trailing slash). */
+	instance: string;
 }
 
 function serverTime(headers: Record<string, unknown>): number {
-	const key = Object.keys(headers).find((h) => h.toLowerCase() === 'date');
-	const parsed = key === undefined ? NaN : Date.parse(String(headers[key]));
+	const date = headerValue(headers, 'date');
+	const parsed = date === undefined ? NaN : Date.parse(date);
 	return Number.isNaN(parsed) ? Date.now() : parsed;
 }
 
 /**
- * How a write that failed ended, for the write-once rules (`helpers/writeOnce.ts`, used by the router): `notSent` when it
+ * How a write that failed ended, for the write-once rules (`domain/writeOnce.ts`, used by the router): `notSent` when it
  * provably never reached the appliance (connection refused, DNS, TLS handshake), `rejected` when the
  * appliance answered that it did not apply it (4xx), `unknown` when it may have been applied.
  */
@@ -191,11 +188,11 @@ export async function darktraceApiRequest(
 	request: DarktraceRequest,
 ): Promise<DarktraceResponse> {
 	const itemIndex = request.itemIndex ?? 0;
-	const data = await this.getCredentials(CREDENTIAL_TYPE);
+	const data = await this.getCredentials(DARKTRACE_CREDENTIAL_TYPE);
 	const credentials = validCredentials(this, data, itemIndex);
 	// Handed to n8n so that it signs with these instead of fetching and decrypting the credential again.
 	// bench: Same request, per request of a 10-item execution, vs the bare floor (bench/README.md)
-	const credentialsDecrypted = { id: '', name: CREDENTIAL_TYPE, type: CREDENTIAL_TYPE, data };
+	const credentialsDecrypted = { id: '', name: DARKTRACE_CREDENTIAL_TYPE, type: DARKTRACE_CREDENTIAL_TYPE, data };
 	const isWrite = request.method !== 'GET';
 	const what = `${request.method} ${request.endpoint}`;
 	const host = credentials.baseUrl;
@@ -223,7 +220,7 @@ export async function darktraceApiRequest(
 		};
 		let response: FullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, DARKTRACE_CREDENTIAL_TYPE, options, {
 				credentialsDecrypted,
 			})) as FullResponse;
 		} catch (error) {
@@ -251,6 +248,7 @@ export async function darktraceApiRequest(
 		if (statusCode >= 200 && statusCode < 300 && isJsonAnswer(body)) {
 			return {
 				body,
+				instance: host,
 				serverTime: serverTime(headers),
 			};
 		}

@@ -1,6 +1,6 @@
 /** The trigger's events: what each is called, which action state fires it, and its bit in the seen state. */
-import type { ActionState } from '../helpers/action';
-import { InputError } from '../helpers/validation';
+import type { ActionState } from '../domain/action';
+import { InputError } from '../domain/validation';
 
 export type TriggerEvent = 'pendingAction' | 'actionActive' | 'actionCleared' | 'actionExpired';
 
@@ -42,7 +42,7 @@ export function eventBits(events: Iterable<TriggerEvent>): number {
 	return bits;
 }
 
-export function isTriggerEvent(value: unknown): value is TriggerEvent {
+function isTriggerEvent(value: unknown): value is TriggerEvent {
 	return typeof value === 'string' && (TRIGGER_EVENTS as readonly string[]).includes(value);
 }
 

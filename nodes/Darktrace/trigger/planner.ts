@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { actionState, toBool, toEpochMs, toNumber, type ActionState } from '../helpers/action';
+import { codeIdOf, stateOf, toEpochMs, toNumber } from '../domain/action';
 import { EVENT_BIT, EVENT_OF_STATE, eventBits, type TriggerEvent } from './events';
 import {
 	FINGERPRINT_MAX,
@@ -21,26 +21,6 @@ export const CLOCK_JUMP_MS = HOUR_MS;
 /** Offset drift (seconds) below which the stored offset is left alone, so quiet polls change nothing. */
 const SKEW_DRIFT_S = 60;
 
-const DECIMAL_ID = /^[1-9][0-9]*$/;
-
-/**
- * `codeid` (or `code`, as the SDK docs spell it) as a positive safe integer: a number, or a string of
- * decimal digits. Anything else (12.5, 0, 2^53, "0x10", "1e3") is null: the action is reported, not guessed.
- */
-export function codeIdOf(raw: IDataObject): number | null {
-	const value = raw.codeid ?? raw.code;
-	const n = typeof value === 'number' ? value : typeof value === 'string' && DECIMAL_ID.test(value) ? Number(value) : NaN;
-	return Number.isSafeInteger(n) && n > 0 ? n : null;
-}
-
-/** The action's state from the three fields that decide it, without normalising the rest. */
-export function quickState(raw: IDataObject, now: number): ActionState {
-	return actionState(
-		{ active: toBool(raw.active), cleared: toBool(raw.cleared), expires: toEpochMs(raw.expires) },
-		now,
-	);
-}
-
 /**
  * A hash (1..FINGERPRINT_MAX) of the fields that never change during an action's life: device,
  * inhibitor, model and model breach. Not `start`: approving a pending action restarts it ("it starts now").
@@ -54,7 +34,7 @@ export function fingerprint(raw: IDataObject): number {
 }
 
 /** A hash (1..START_PRINT_MAX) of `start`. */
-export function startPrint(raw: IDataObject): number {
+function startPrint(raw: IDataObject): number {
 	return (mixNumber(FNV_OFFSET, toEpochMs(raw.start)) % START_PRINT_MAX) + 1;
 }
 
@@ -190,8 +170,8 @@ export function planPoll(input: PlanInput): PollPlan {
 		}
 		if (handled.has(codeid)) continue; // a duplicate in one answer: the first copy decides
 		handled.add(codeid);
-		const actionNow = quickState(raw, now);
-		if (clock.others.some((time) => quickState(raw, time) !== actionNow)) {
+		const actionNow = stateOf(raw, now);
+		if (clock.others.some((time) => stateOf(raw, time) !== actionNow)) {
 			held++;
 			continue;
 		}
@@ -267,7 +247,7 @@ export function pickSample(
 	actions.forEach((raw, index) => {
 		const codeid = codeIdOf(raw);
 		if (codeid === null) return;
-		const event = EVENT_OF_STATE[quickState(raw, now)];
+		const event = EVENT_OF_STATE[stateOf(raw, now)];
 		if ((selected & EVENT_BIT[event]) !== 0 && matches(raw)) {
 			candidates.push({ index, codeid, event, at: changedAt(raw) });
 		}

@@ -71,7 +71,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { EVENT_BIT, TRIGGER_EVENTS } from './events';
 
-export const STATE_VERSION = 2;
+const STATE_VERSION = 2;
 export const HOUR_MS = 3_600_000;
 
 export interface SeenEntry {
@@ -171,7 +171,7 @@ export function readState(data: IDataObject, now: number): SeenState {
 
 const pad = (n: number, width: number) => n.toString(36).padStart(width, '0');
 
-export function encodeEntries(entries: Map<number, SeenEntry>, base: number): string {
+function encodeEntries(entries: Map<number, SeenEntry>, base: number): string {
 	const ids = [...entries.keys()].sort((a, b) => a - b);
 	const parts: string[] = new Array<string>(ids.length);
 	let previous = 0;

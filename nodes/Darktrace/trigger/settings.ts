@@ -1,18 +1,19 @@
 /** The trigger's parameters, read and checked before any request. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { actionMatcher, type ActionFilters } from '../helpers/action';
-import { parseIdList, parseInhibitors, parseInteger, parseScore } from '../helpers/validation';
+import { actionMatcher, type ActionFilters } from '../domain/action';
+import { parseIdList, parseInhibitors, parseInteger, parseScore } from '../domain/validation';
 import { parseEvents, type TriggerEvent } from './events';
 import { triggerQuery } from './query';
 
 export interface TriggerSettings {
 	events: TriggerEvent[];
 	qs: IDataObject;
-	filters: ActionFilters;
 	matches: (raw: IDataObject) => boolean;
 	simple: boolean;
 	emitExisting: boolean;
+	/** Include Model Breach: each emitted action gets its breach (or a note). */
+	includeModelBreach: boolean;
 	/** Undefined: the transport's default. */
 	timeoutSeconds: number | undefined;
 }
@@ -46,10 +47,10 @@ export function parseTriggerSettings(raw: RawTriggerParameters): TriggerSettings
 			fullDeviceDetails: options.fullDeviceDetails === true,
 			includeHistory: options.includeHistory === true,
 		}),
-		filters,
 		matches: actionMatcher(filters),
 		simple: raw.simple !== false,
 		emitExisting: options.emitExisting === true,
+		includeModelBreach: options.includeModelBreach === true,
 		timeoutSeconds,
 	};
 }

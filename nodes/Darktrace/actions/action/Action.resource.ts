@@ -48,14 +48,15 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get',
 				value: 'get',
-				description: 'Get one action by its "codeid": state, score, device and history (who did what, and why)',
+				description:
+					'Get one action by its "codeid": state, score, device, history (who did what, and why) and links into the Threat Visualizer; optionally the model breach behind it',
 				action: 'Get an action by codeid with its history',
 			},
 			{
 				name: 'Get Many',
 				value: 'getMany',
 				description:
-					'List RESPOND actions (network enforcements Darktrace proposes or applies), e.g. those awaiting confirmation. Each has the "codeid" the other operations take, its state, score and device.',
+					'List RESPOND actions (network enforcements Darktrace proposes or applies), e.g. those awaiting confirmation. Each has the "codeid" the other operations take, its state, score, device and links into the Threat Visualizer; optionally the model breach behind it.',
 				action: 'List actions with their codeid and score',
 			},
 			{

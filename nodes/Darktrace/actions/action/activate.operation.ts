@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { MAX_DURATION_SECONDS, parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
-import { getParameter, runsAsTool } from '../../helpers/parameters';
+import { MAX_DURATION_SECONDS, parseCodeId, parseDuration, parseReason } from '../../domain/validation';
+import { getParameter, runsAsTool } from '../parameters';
 import {
 	codeIdField,
 	concurrencyOption,

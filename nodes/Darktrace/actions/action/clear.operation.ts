@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { parseCodeId, parseReason } from '../../helpers/validation';
-import { getParameter, runsAsTool } from '../../helpers/parameters';
+import { parseCodeId, parseReason } from '../../domain/validation';
+import { getParameter, runsAsTool } from '../parameters';
 import { codeIdField, reasonField, writeOptions } from '../common.descriptions';
 import type { Write } from '../node.type';
 import { readOptions } from '../options';

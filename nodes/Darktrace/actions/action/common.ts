@@ -1,7 +1,15 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { normalizeAction, simplifyAction, splitActionsResponse, type NormalizedAction } from '../../helpers/action';
-import { changeApplied, type ChangeOperation } from '../../helpers/writeOnce';
+import {
+	codeIdOf,
+	normalizeAction,
+	simplifyAction,
+	splitActionsResponse,
+	type NormalizedAction,
+} from '../../domain/action';
+import { addActionLinks } from '../../domain/links';
+import { InputError } from '../../domain/validation';
+import { changeApplied, type ChangeOperation } from '../../domain/writeOnce';
 import { darktraceApiRequest } from '../../transport';
 import type { Write } from '../node.type';
 import type { ItemOptions } from '../options';
@@ -22,7 +30,7 @@ export async function getActionByCodeId(
 	timeoutSeconds?: number,
 	extraQs: IDataObject = {},
 ): Promise<FoundAction> {
-	const { body, serverTime } = await darktraceApiRequest.call(this, {
+	const { body, serverTime, instance } = await darktraceApiRequest.call(this, {
 		method: 'GET',
 		endpoint: '/antigena',
 		qs: { includecleared: true, includehistory: true, ...extraQs },
@@ -30,16 +38,21 @@ export async function getActionByCodeId(
 		timeoutSeconds,
 	});
 	const { actions } = splitActionsResponse(body);
-	const raw = actions.find((a) => Number(a.codeid ?? a.code) === codeid);
+	const raw = actions.find((a) => codeIdOf(a) === codeid);
 	if (!raw) {
-		throw new NodeOperationError(this.getNode(), `No RESPOND action with code ID ${codeid} on this appliance`, {
-			itemIndex,
-			description:
-				'The appliance keeps actions until 14 days after they expire. Check the code ID (the action\'s "codeid", not the model breach "pbid" or the device "did").',
-		});
+		throw new InputError(
+			'Code ID',
+			codeid,
+			'Use the "codeid" of an existing action (not the model breach "pbid" or the device "did"), as listed by Get Many or the trigger. The appliance keeps actions until 14 days after they expire.',
+			'names no RESPOND action on this appliance',
+		);
 	}
 	const now = serverTime;
-	return { action: normalizeAction(raw, now), simplified: simplifyAction(raw, now), serverTime: now };
+	return {
+		action: addActionLinks(normalizeAction(raw, now), instance),
+		simplified: addActionLinks(simplifyAction(raw, now), instance),
+		serverTime: now,
+	};
 }
 
 /**
@@ -63,7 +76,7 @@ export async function addActionAfterWrite(
 }
 
 /**
- * A state change with POST /antigena, sent at most once (see helpers/writeOnce.ts). `findApplied`
+ * A state change with POST /antigena, sent at most once (see domain/writeOnce.ts). `findApplied`
  * reads the action and reports the change as already applied when the appliance shows it took effect.
  */
 export function changeAction(

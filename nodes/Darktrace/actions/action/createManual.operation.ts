@@ -1,13 +1,14 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { INHIBITORS, normalizeAction, simplifyAction, splitActionsResponse } from '../../helpers/action';
-import { findCreatedManualAction } from '../../helpers/writeOnce';
-import { parseConnections, parseDeviceId, parseDuration, parseInhibitor, parseReason } from '../../helpers/validation';
-import { getParameter, runsAsTool } from '../../helpers/parameters';
+import { INHIBITORS, codeIdOf, normalizeAction, simplifyAction, splitActionsResponse } from '../../domain/action';
+import { findCreatedManualAction } from '../../domain/writeOnce';
+import { parseConnections, parseDeviceId, parseDuration, parseInhibitor, parseReason } from '../../domain/validation';
+import { getParameter, runsAsTool } from '../parameters';
 import { darktraceApiRequest } from '../../transport';
 import { durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Write } from '../node.type';
 import { readOptions } from '../options';
+import { addActionLinks } from '../../domain/links';
 import { addActionAfterWrite } from './common';
 
 const properties: INodeProperties[] = [
@@ -85,7 +86,7 @@ export const description = updateDisplayOptions(
 /**
  * POST /antigena/manual. Never sent twice: a second POST would create a second action. Before sending,
  * the device's actions are read (`did=`, narrow) and a manual action this request already made is
- * returned instead (helpers/writeOnce.ts, findCreatedManualAction).
+ * returned instead (domain/writeOnce.ts, findCreatedManualAction).
  */
 export function prepare(this: IExecuteFunctions, i: number): Write {
 	const did = parseDeviceId(getParameter.call(this, 'did', i));
@@ -120,7 +121,7 @@ export function prepare(this: IExecuteFunctions, i: number): Write {
 	return {
 		lookFirst: true,
 		findApplied: async () => {
-			const { body: listing, serverTime } = await darktraceApiRequest.call(this, {
+			const { body: listing, serverTime, instance } = await darktraceApiRequest.call(this, {
 				method: 'GET',
 				endpoint: '/antigena',
 				qs: { did },
@@ -132,7 +133,7 @@ export function prepare(this: IExecuteFunctions, i: number): Write {
 			const existing = findCreatedManualAction(actions, { did, inhibitor, reason, connections }, now);
 			if (!existing) return undefined;
 			const out = result(existing.codeid, null, true);
-			if (options.returnAction) out.action = simplifyAction(existing, now);
+			if (options.returnAction) out.action = addActionLinks(simplifyAction(existing, now), instance);
 			return [out];
 		},
 		send: async () => {
@@ -148,9 +149,9 @@ export function prepare(this: IExecuteFunctions, i: number): Write {
 				},
 			});
 			const answer = response as IDataObject;
-			const codeid = Number(answer.codeid ?? answer.code);
-			const out = result(Number.isFinite(codeid) ? codeid : null, answer, false);
-			if (options.returnAction && Number.isFinite(codeid)) {
+			const codeid = codeIdOf(answer);
+			const out = result(codeid, answer, false);
+			if (options.returnAction && codeid !== null) {
 				await addActionAfterWrite.call(this, out, codeid, i, options, { did });
 			}
 			return [out];

@@ -1,8 +1,8 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { InputError, MAX_DURATION_SECONDS, parseCodeId, parseDuration, parseReason } from '../../helpers/validation';
-import { changeApplied } from '../../helpers/writeOnce';
-import { getParameter, runsAsTool } from '../../helpers/parameters';
+import { InputError, MAX_DURATION_SECONDS, parseCodeId, parseDuration, parseReason } from '../../domain/validation';
+import { changeApplied } from '../../domain/writeOnce';
+import { getParameter, runsAsTool } from '../parameters';
 import { codeIdField, durationField, reasonField, writeOptions } from '../common.descriptions';
 import type { Write } from '../node.type';
 import { readOptions } from '../options';

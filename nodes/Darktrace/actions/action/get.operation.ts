@@ -1,13 +1,32 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { parseCodeId } from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
-import { codeIdField, optionsCollection, simplifyField, timeoutOption } from '../common.descriptions';
+import { parseCodeId, parseConcurrency } from '../../domain/validation';
+import { getParameter } from '../parameters';
+import {
+	codeIdField,
+	concurrencyOption,
+	includeModelBreachOption,
+	optionsCollection,
+	simplifyField,
+	timeoutOption,
+} from '../common.descriptions';
+import { breachReaderFor } from '../enrichment';
 import type { Send } from '../node.type';
 import { readOptions } from '../options';
 import { getActionByCodeId } from './common';
 
-const properties: INodeProperties[] = [codeIdField, simplifyField, optionsCollection([timeoutOption])];
+const properties: INodeProperties[] = [
+	codeIdField,
+	simplifyField,
+	optionsCollection([
+		includeModelBreachOption,
+		{
+			...concurrencyOption,
+			description: `${concurrencyOption.description} Also bounds the model-breach reads of Include Model Breach.`,
+		},
+		timeoutOption,
+	]),
+];
 
 export const description = updateDisplayOptions({ show: { resource: ['action'], operation: ['get'] } }, properties);
 
@@ -16,8 +35,12 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 	const codeid = parseCodeId(getParameter.call(this, 'codeId', i));
 	const simple = getParameter.call(this, 'simple', i, true) as boolean;
 	const options = readOptions.call(this, i);
+	const breaches = options.includeModelBreach === true;
+	const concurrency = breaches ? parseConcurrency(options.concurrency ?? 1) : 1;
 	return async () => {
 		const { action, simplified } = await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined);
-		return [simple ? simplified : action];
+		const out = [simple ? simplified : action];
+		if (breaches) await breachReaderFor(this, { concurrency, timeoutSeconds: options.timeout }).enrich(out, i);
+		return out;
 	};
 }

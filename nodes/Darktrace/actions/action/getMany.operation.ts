@@ -2,30 +2,33 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import {
 	ACTION_STATES,
+	actionItem,
 	actionMatcher,
 	indexByDevice,
-	normalizeAction,
-	simplifyAction,
 	splitActionsResponse,
 	toNumber,
-} from '../../helpers/action';
+} from '../../domain/action';
+import { addActionLinks } from '../../domain/links';
 import {
 	InputError,
 	ipMatcher,
 	parseCodeId,
+	parseConcurrency,
 	parseDeviceId,
 	parseInhibitors,
 	parseInteger,
 	parseResponseData,
 	parseScore,
 	parseTimeWindow,
-} from '../../helpers/validation';
-import { getParameter } from '../../helpers/parameters';
+} from '../../domain/validation';
+import { getParameter } from '../parameters';
 import { darktraceApiRequest } from '../../transport';
 import {
+	concurrencyOption,
 	endTimeField,
 	fullDeviceDetailsOption,
 	includeHistoryOption,
+	includeModelBreachOption,
 	inhibitorsFilter,
 	minScoreFilter,
 	optionsCollection,
@@ -34,6 +37,7 @@ import {
 	startTimeField,
 	timeoutOption,
 } from '../common.descriptions';
+import { breachReaderFor } from '../enrichment';
 import type { Send } from '../node.type';
 import { readOptions } from '../options';
 
@@ -150,6 +154,11 @@ const properties: INodeProperties[] = [
 		},
 		fullDeviceDetailsOption,
 		includeHistoryOption,
+		includeModelBreachOption,
+		{
+			...concurrencyOption,
+			description: `${concurrencyOption.description} Also bounds the model-breach reads of Include Model Breach.`,
+		},
 		responseDataOption,
 		timeoutOption,
 	]),
@@ -222,7 +231,7 @@ export function buildGetManyQuery(filters: Filters, options: IDataObject, timeZo
 		origin,
 		states,
 	});
-	return { qs, keep, raw: responseData !== undefined };
+	return { qs, keep, responseDataOnly: responseData !== undefined };
 }
 
 /** GET /antigena: one item per action, whichever shape the appliance answers with. */
@@ -238,17 +247,19 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 	const filters = getParameter.call(this, 'filters', i, {}) as Filters;
 	const options = readOptions.call(this, i);
 	const simple = getParameter.call(this, 'simple', i, true) as boolean;
-	const { qs, keep, raw } = buildGetManyQuery(filters, options, this.getTimezone());
+	const { qs, keep, responseDataOnly } = buildGetManyQuery(filters, options, this.getTimezone());
+	const breaches = options.includeModelBreach === true && !responseDataOnly;
+	const concurrency = breaches ? parseConcurrency(options.concurrency ?? 1) : 1;
 
 	return async () => {
-		const { body, serverTime } = await darktraceApiRequest.call(this, {
+		const { body, serverTime, instance } = await darktraceApiRequest.call(this, {
 			method: 'GET',
 			endpoint: '/antigena',
 			qs,
 			itemIndex: i,
 			timeoutSeconds: options.timeout as number | undefined,
 		});
-		if (raw) {
+		if (responseDataOnly) {
 			// "responsedata" trims the answer to one field: hand it over as it came.
 			const list = Array.isArray(body) ? body : [body];
 			return list
@@ -258,27 +269,15 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 		const response = splitActionsResponse(body);
 		const { devices, connections } = indexByDevice(response);
 		const out: IDataObject[] = [];
-		for (const rawAction of response.actions) {
+		for (const raw of response.actions) {
 			if (out.length >= limit) break;
-			if (simple) {
-				const did = toNumber(rawAction.did) ?? 0;
-				// Straight to the simplified item: a full normalised copy of each action is only garbage here.
-				const blocked = options.includeConnections ? (connections.get(did) ?? []) : undefined;
-				const item = simplifyAction(rawAction, serverTime, devices.get(did), blocked);
-				if (keep(item)) out.push(item);
-				continue;
-			}
-			const action = normalizeAction(rawAction, serverTime);
-			if (!keep(action)) continue;
-			const device = devices.get(action.did);
-			if (device) action.device = device;
-			if (options.includeConnections) action.connections = connections.get(action.did) ?? [];
-			// bench: Get Many, Simplify off (bench/README.md)
-			const full: IDataObject = Object.assign({}, rawAction);
-			full.state = action.state;
-			if (device) full.device = device;
-			if (options.includeConnections) full.connections = action.connections;
-			out.push(full);
+			const did = toNumber(raw.did) ?? 0;
+			const blocked = options.includeConnections ? (connections.get(did) ?? []) : undefined;
+			const item = actionItem(raw, serverTime, simple, devices.get(did), blocked);
+			if (keep(item)) out.push(addActionLinks(item, instance));
+		}
+		if (breaches) {
+			await breachReaderFor(this, { concurrency, timeoutSeconds: options.timeout as number | undefined }).enrich(out, i);
 		}
 		return out;
 	};

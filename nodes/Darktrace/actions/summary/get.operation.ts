@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { parseResponseData, parseTimeWindow } from '../../helpers/validation';
+import { parseResponseData, parseTimeWindow } from '../../domain/validation';
 import { darktraceApiRequest } from '../../transport';
 import {
 	endTimeField,

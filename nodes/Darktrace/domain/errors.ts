@@ -2,6 +2,7 @@
  * Turns what the appliance (or the network) answered into a message a SOC engineer can act on.
  * Pure: no n8n types, so every mapping is tested alone.
  */
+import { headerValue } from '../../../credentials/common/headers';
 
 export interface ApplianceAnswer {
 	statusCode: number;
@@ -15,12 +16,6 @@ export interface Translated {
 }
 
 const PERMISSIONS = '"Darktrace RESPOND", "Unrestricted Devices" and "Visualizer"';
-
-function header(headers: Record<string, unknown>, name: string): string | undefined {
-	const key = Object.keys(headers).find((h) => h.toLowerCase() === name);
-	const value = key === undefined ? undefined : headers[key];
-	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
-}
 
 function bodyText(body: unknown): string {
 	if (typeof body === 'string') return body;
@@ -68,7 +63,7 @@ export function translateAnswer(answer: ApplianceAnswer, what: string, now = Dat
 		};
 	}
 	if (statusCode === 400 && response === 'API DATE ERROR') {
-		const skew = describeSkew(header(headers, 'date'), now);
+		const skew = describeSkew(headerValue(headers, 'date'), now);
 		return {
 			message: 'Darktrace rejected the request date (API DATE ERROR): the clocks differ by more than 30 minutes',
 			description: `${skew ? skew + ' ' : ''}Fix the clock of the n8n host (enable NTP) or of the appliance; the appliance accepts requests only within 30 minutes of its own time.`,
@@ -94,7 +89,7 @@ export function translateAnswer(answer: ApplianceAnswer, what: string, now = Dat
 		};
 	}
 	if (statusCode >= 300 && statusCode < 400) {
-		const location = header(headers, 'location') ?? '';
+		const location = headerValue(headers, 'location') ?? '';
 		return {
 			message: `The Darktrace appliance redirected ${what} to ${location || 'another page'} (HTTP ${statusCode})`,
 			description: /login|403/i.test(location)

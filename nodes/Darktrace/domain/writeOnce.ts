@@ -85,7 +85,7 @@ function historyEntries(action: IDataObject): Array<{ action: string; reason: st
 }
 
 /** Whether the action's history shows an `entry` with this reason within RECENT_WRITE_MS of `now`. */
-export function hasRecentHistory(action: IDataObject, entry: string, reason: string, now: number): boolean {
+function hasRecentHistory(action: IDataObject, entry: string, reason: string, now: number): boolean {
 	return historyEntries(action).some(
 		(h) => h.action === entry && h.reason === reason && h.time !== null && h.time >= now - RECENT_WRITE_MS,
 	);

@@ -1,10 +1,10 @@
-/** The pure helpers alone: action normalising and the appliance-answer translations. */
+/** The pure domain alone: the action model, description merging and the appliance-answer translations. */
 import {
-	actionState,
 	normalizeAction,
+	stateOf,
 	simplifyAction,
 	splitActionsResponse,
-} from '../../nodes/Darktrace/helpers/action';
+} from '../../nodes/Darktrace/domain/action';
 import type { INodeProperties } from 'n8n-workflow';
 
 import {
@@ -17,7 +17,7 @@ import {
 	getMany,
 	reactivate,
 } from '../../nodes/Darktrace/actions/action/Action.resource';
-import { describeSkew, translateAnswer, translateNetworkError } from '../../nodes/Darktrace/helpers/errors';
+import { describeSkew, translateAnswer, translateNetworkError } from '../../nodes/Darktrace/domain/errors';
 
 const NOW = Date.UTC(2024, 0, 1, 12);
 
@@ -55,11 +55,11 @@ describe('normalizeAction', () => {
 	});
 
 	test('state: cleared beats expired beats active; never activated and not expired is pending', () => {
-		expect(actionState({ active: false, cleared: true, expires: NOW - 1 }, NOW)).toBe('cleared');
-		expect(actionState({ active: true, cleared: false, expires: NOW - 1 }, NOW)).toBe('expired');
-		expect(actionState({ active: false, cleared: false, expires: NOW - 1 }, NOW)).toBe('expired');
-		expect(actionState({ active: true, cleared: false, expires: NOW + 1 }, NOW)).toBe('active');
-		expect(actionState({ active: false, cleared: false, expires: NOW + 1 }, NOW)).toBe('pending');
+		expect(stateOf({ active: false, cleared: true, expires: NOW - 1 }, NOW)).toBe('cleared');
+		expect(stateOf({ active: true, cleared: false, expires: NOW - 1 }, NOW)).toBe('expired');
+		expect(stateOf({ active: false, cleared: false, expires: NOW - 1 }, NOW)).toBe('expired');
+		expect(stateOf({ active: true, cleared: false, expires: NOW + 1 }, NOW)).toBe('active');
+		expect(stateOf({ active: false, cleared: false, expires: NOW + 1 }, NOW)).toBe('pending');
 	});
 
 	test('simplifying the raw action or its normalised copy gives the same item', () => {

@@ -1,6 +1,7 @@
 /**
- * Input checks run before any request. Each failure names the field, the value and the fix; the
- * operations turn it into a NodeOperationError for the item. Pure: no n8n runtime.
+ * Input checks run before any request. Each failure is an InputError naming the field, the value and the
+ * fix; the router and the trigger turn it into a NodeOperationError for the item (toNodeError in
+ * nodeError.ts). Pure: no n8n runtime.
  */
 import { INHIBITORS, type Inhibitor } from './action';
 
@@ -36,10 +37,10 @@ function show(value: unknown): string {
 }
 
 /** Largest ID or duration accepted: 2^31-1, the appliance's integer range. */
-export const MAX_ID = 2147483647;
+const MAX_ID = 2147483647;
 /** Longest RESPOND action we let anyone ask for: 30 days. */
 export const MAX_DURATION_SECONDS = 30 * 24 * 3600;
-export const MAX_REASON_LENGTH = 1024;
+const MAX_REASON_LENGTH = 1024;
 
 /** A positive integer from a number or a string of digits (expressions often yield strings). */
 export function parseInteger(field: string, value: unknown, fix: string, min = 1, max = MAX_ID): number {
@@ -67,13 +68,13 @@ export function parseCodeId(value: unknown): number {
 	);
 }
 
-export function parseDeviceId(value: unknown, field = 'Device ID'): number {
-	return parseInteger(field, value, 'Use the device\'s "did" (a positive whole number), e.g. {{ $json.did }}.');
+export function parseDeviceId(value: unknown): number {
+	return parseInteger('Device ID', value, 'Use the device\'s "did" (a positive whole number), e.g. {{ $json.did }}.');
 }
 
-export function parseDuration(value: unknown, field = 'Duration (Seconds)'): number {
+export function parseDuration(value: unknown): number {
 	return parseInteger(
-		field,
+		'Duration (Seconds)',
 		value,
 		`Give the duration in whole seconds, from 1 to ${MAX_DURATION_SECONDS} (30 days); e.g. 3600 for one hour.`,
 		1,
@@ -126,7 +127,8 @@ export function parseInhibitor(value: unknown, field = 'Inhibitor'): Inhibitor {
 }
 
 /** A list of inhibitors (a multi-select filter); empty when unset. */
-export function parseInhibitors(value: unknown, field = 'Inhibitors'): Inhibitor[] {
+export function parseInhibitors(value: unknown): Inhibitor[] {
+	const field = 'Inhibitors';
 	if (value === undefined || value === null || value === '') return [];
 	if (!Array.isArray(value)) {
 		throw new InputError(field, value, `Give a list of: ${Object.keys(INHIBITORS).join(', ')}.`, 'is not a list');
@@ -137,7 +139,7 @@ export function parseInhibitors(value: unknown, field = 'Inhibitors'): Inhibitor
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
-export function isIpv6(value: string): boolean {
+function isIpv6(value: string): boolean {
 	if (!/^[0-9a-f:.]+$/i.test(value) || !value.includes(':')) return false;
 	const parts = value.split('::');
 	if (parts.length > 2) return false;

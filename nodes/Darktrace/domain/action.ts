@@ -1,7 +1,8 @@
 /**
- * Normalising RESPOND actions as real appliances return them: loose types (`expires` as a float,
- * `updated` as a string, `triggerer` null / "null" / object), two response shapes (plain array, or
- * `{actions, devices, connections}`), and a state the API never states outright.
+ * The RESPOND action model, the one place that reads actions as real appliances return them: loose types
+ * (`expires` as a float, `updated` as a string, `triggerer` null / "null" / object), two response shapes
+ * (plain array, or `{actions, devices, connections}`), and what the API never states outright: code ID,
+ * state, seconds left. Get, Get Many, the trigger and the write-once checks all derive them here.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -69,7 +70,7 @@ export function toEpochMs(value: unknown): number | null {
 	return n === null ? null : Math.round(n);
 }
 
-export function toBool(value: unknown): boolean {
+function toBool(value: unknown): boolean {
 	return value === true || value === 'true' || value === 1 || value === '1';
 }
 
@@ -83,17 +84,33 @@ function toTriggerer(value: unknown): Triggerer | null {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+const DECIMAL_ID = /^[1-9][0-9]*$/;
+
 /**
- * The state an operator means. The appliance keeps `active=true` after expiry, so expiry is read from
- * `expires`; an action that was never activated and has not expired is awaiting confirmation.
+ * `codeid` (or `code`, as the SDK docs spell it) as a positive safe integer: a number, or a string of
+ * decimal digits. Anything else (12.5, 0, 2^53, "0x10", "1e3") is null: the action is reported, not guessed.
  */
-export function actionState(
-	a: { active: boolean; cleared: boolean; expires: number | null },
-	now: number,
-): ActionState {
-	if (a.cleared) return 'cleared';
-	if (a.expires !== null && a.expires <= now) return 'expired';
-	return a.active ? 'active' : 'pending';
+export function codeIdOf(raw: IDataObject): number | null {
+	const value = raw.codeid ?? raw.code;
+	const n = typeof value === 'number' ? value : typeof value === 'string' && DECIMAL_ID.test(value) ? Number(value) : NaN;
+	return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+/**
+ * The state an operator means, from an action raw or normalised. The appliance keeps `active=true` after
+ * expiry, so expiry is read from `expires`; an action that was never activated and has not expired is
+ * awaiting confirmation.
+ */
+export function stateOf(raw: IDataObject, now: number): ActionState {
+	if (toBool(raw.cleared)) return 'cleared';
+	const expires = toEpochMs(raw.expires);
+	if (expires !== null && expires <= now) return 'expired';
+	return toBool(raw.active) ? 'active' : 'pending';
+}
+
+/** Seconds until expiry, 0 once expired or when the action has no expiry. */
+function secondsLeft(expires: number | null, now: number): number {
+	return expires === null ? 0 : Math.max(0, Math.round((expires - now) / 1000));
 }
 
 /**
@@ -108,7 +125,7 @@ export function normalizeAction(raw: IDataObject, now: number): NormalizedAction
 	const updated = toEpochMs(raw.updated);
 	// bench: Get Many, Simplify off (bench/README.md)
 	const action = Object.assign({}, raw) as NormalizedAction;
-	action.codeid = toNumber(raw.codeid) ?? toNumber(raw.code) ?? 0;
+	action.codeid = codeIdOf(raw) ?? 0;
 	action.did = toNumber(raw.did) ?? 0;
 	action.ip = String(raw.ip ?? '');
 	action.action = String(raw.action ?? '');
@@ -128,11 +145,11 @@ export function normalizeAction(raw: IDataObject, now: number): NormalizedAction
 	action.cleared = toBool(raw.cleared);
 	action.agemail = toBool(raw.agemail);
 	action.aghost = toBool(raw.aghost);
-	action.state = actionState(action, now);
+	action.state = stateOf(raw, now);
 	action.startIso = iso(start);
 	action.expiresIso = iso(expires);
 	action.updatedIso = iso(updated);
-	action.remainingSeconds = expires === null ? 0 : Math.max(0, Math.round((expires - now) / 1000));
+	action.remainingSeconds = secondsLeft(expires, now);
 	return action;
 }
 
@@ -155,7 +172,7 @@ export function actionMatcher(filters: ActionFilters): (a: IDataObject) => boole
 	const { codeid, ip, minScore, origin = 'any', inhibitors = [], states = [] } = filters;
 	const devices = new Set(filters.deviceIds ?? []);
 	return (a) =>
-		(codeid === undefined || (toNumber(a.codeid) ?? toNumber(a.code)) === codeid) &&
+		(codeid === undefined || codeIdOf(a) === codeid) &&
 		(devices.size === 0 || devices.has(toNumber(a.did) ?? -1)) &&
 		(inhibitors.length === 0 || inhibitors.includes(String(a.action ?? ''))) &&
 		(ip === undefined || ip(String(a.ip ?? ''))) &&
@@ -178,7 +195,9 @@ export function splitActionsResponse(response: unknown): ActionsResponse {
 		const list = (key: string) => (Array.isArray(r[key]) ? (r[key] as IDataObject[]) : []);
 		return { actions: list('actions'), devices: list('devices'), connections: list('connections') };
 	}
-	throw new Error('GET /antigena answered neither a list of actions nor an object with "actions"');
+	throw new Error(
+		'GET /antigena answered neither a list of actions nor an object with "actions": check the instance URL in the Darktrace credential (the Threat Visualizer address)',
+	);
 }
 
 /** Device and blocked-connection lookups by `did`, built once per response. */
@@ -225,8 +244,8 @@ export function simplifyAction(
 	const expires = toEpochMs(raw.expires);
 	const triggerer = toTriggerer(raw.triggerer);
 	const out: IDataObject = {
-		codeid: toNumber(raw.codeid) ?? toNumber(raw.code) ?? 0,
-		state: actionState({ active: toBool(raw.active), cleared: toBool(raw.cleared), expires }, now),
+		codeid: codeIdOf(raw) ?? 0,
+		state: stateOf(raw, now),
 		action: String(raw.action ?? ''),
 		label: String(raw.label ?? ''),
 		did: toNumber(raw.did) ?? 0,
@@ -240,10 +259,29 @@ export function simplifyAction(
 		detail: String(raw.detail ?? ''),
 		start: iso(toEpochMs(raw.start)),
 		expires: iso(expires),
-		remainingSeconds: expires === null ? 0 : Math.max(0, Math.round((expires - now) / 1000)),
+		remainingSeconds: secondsLeft(expires, now),
 	};
 	if (device) out.device = deviceSummary(device);
 	if (connections) out.connections = connections;
 	if (raw.history) out.history = raw.history;
 	return out;
+}
+
+/**
+ * An action as Get, Get Many and the trigger output it. Simplify on: the fields an approval workflow
+ * needs (simplifyAction). Off: the whole normalised action, every field the appliance sent (its own
+ * types fixed) plus state, ISO times and seconds left. `device` and `connections` are added when given.
+ */
+export function actionItem(
+	raw: IDataObject,
+	now: number,
+	simple: boolean,
+	device?: IDataObject,
+	connections?: IDataObject[],
+): IDataObject {
+	if (simple) return simplifyAction(raw, now, device, connections);
+	const action = normalizeAction(raw, now);
+	if (device) action.device = device;
+	if (connections) action.connections = connections;
+	return action;
 }
