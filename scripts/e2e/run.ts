@@ -24,7 +24,7 @@ import { buildAndPack, DEFAULT_N8N_VERSION, ensureRuntime, packageNodeNames } fr
 import { createSession, type Session } from '../lib/session';
 import type { E2eContext } from './context';
 import { seconds, Suite } from './harness';
-import { agentTests } from './agent';
+import { agentReviewTests, agentTests } from './agent';
 import { approvalTests } from './approval';
 import { credentialTestFixtures, serverTests, WRONG_PRIVATE_TOKEN } from './server';
 import { timeZoneTests } from './timezone';
@@ -98,13 +98,19 @@ async function runAgainst(version: string, suite: Suite, tarball: string, only: 
 		if (only.has('timezone')) await timeZoneTests(ctx);
 		const hasTrigger = packageNodeNames().includes('DarktraceRespondTrigger');
 		if (!session.examples.some((e) => e.workflow.id === WORKFLOWS.trigger)) throw new Error('The trigger example is missing');
-		if (only.has('trigger') || only.has('writeOnce') || only.has('approval')) await serverTests(ctx, hasTrigger, only.has('trigger'));
+		// The suites that need `n8n start` (the agent's human review: the review links are served by it).
+		const needServer = (['trigger', 'writeOnce', 'approval', 'agent'] as const).some((s) => only.has(s));
+		if (needServer) await serverTests(ctx, hasTrigger, only.has('trigger'));
 		if (only.has('writeOnce') && session.n8n.running) await writeOnceTests(ctx);
 		if (only.has('approval')) {
 			if (session.n8n.running) await approvalTests(ctx);
 			else suite.fail('7. approval examples', 'n8n is not running');
 		}
-		if (only.has('agent')) await agentTests(ctx);
+		if (only.has('agent')) {
+			await agentTests(ctx);
+			if (session.n8n.running) await agentReviewTests(ctx);
+			else suite.fail('8. AI agent with human review', 'n8n is not running');
+		}
 		await session.n8n.stop();
 		await secretsTest(suite, session);
 	} finally {
