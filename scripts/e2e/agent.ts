@@ -44,6 +44,12 @@ export function agentUnsupported(runtime: Runtime): string | undefined {
 	return undefined;
 }
 
+/** Why this n8n offers no human review of tool calls (n8n builds `…HitlTool` node types from 2.x), or undefined. */
+export function reviewUnsupported(runtime: Runtime): string | undefined {
+	const generator = join(runtime.dir, 'node_modules', 'n8n', 'dist', 'tool-generation', 'hitl-tools.js');
+	return existsSync(generator) ? undefined : `n8n ${runtime.version} has no human review tools (no "…HitlTool" node types)`;
+}
+
 interface SentTool {
 	name: string;
 	description?: string;
@@ -157,7 +163,7 @@ export async function agentReviewTests(ctx: E2eContext): Promise<void> {
 		{ decision: 'approve' as const, name: '8. AI agent with human review: nothing is sent until the reviewer approves by e-mail (a bot opening the link resumes nothing); then exactly the activation' },
 		{ decision: 'decline' as const, name: '8. AI agent with human review: a declined activation sends nothing; the model is told' },
 	];
-	const unsupported = agentUnsupported(n8n.runtime);
+	const unsupported = [reviewUnsupported(n8n.runtime), agentUnsupported(n8n.runtime)].filter(Boolean).join('; ');
 	if (unsupported) {
 		for (const c of cases) ctx.print(`  - SKIPPED (not counted as passed): ${c.name}: ${unsupported}`);
 		return;
