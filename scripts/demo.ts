@@ -15,8 +15,9 @@
  */
 import { startSimulator, type RecordedRequest, type Simulator } from '../simulator';
 import { agentUnsupported } from './e2e/agent';
+import { decodedBody, startMockMail, type Mail } from './e2e/mockMail';
 import { startMockModel, approveRiskiestScript } from './e2e/mockModel';
-import { WORKFLOWS, isManual, modelCredential } from './lib/examples';
+import { WORKFLOWS, isManual, mailCredential, modelCredential } from './lib/examples';
 import { executionRun } from './lib/n8n';
 import { preferredPort } from './lib/ports';
 import { createQueueDeployment, type QueueDeployment } from './lib/queue';
@@ -105,6 +106,15 @@ async function showTrigger(session: Session, queue: QueueDeployment | undefined)
 	return run.ok;
 }
 
+/** Prints a review e-mail's subject and its Approve / Decline links (the demo's mail server). */
+function printReviewLinks(mail: Mail): void {
+	const body = decodedBody(mail);
+	const subject = /^subject: (.*)$/im.exec(mail.data)?.[1] ?? '(no subject)';
+	const links = [...body.matchAll(/href="([^"]*approved=(true|false)[^"]*)"/g)];
+	console.log(`\n  e-mail to ${mail.to.join(', ')}: ${subject}`);
+	for (const [, url, approved] of links) console.log(`    ${approved === 'true' ? 'Approve' : 'Decline'}: ${url}`);
+}
+
 async function headless(session: Session, queue: QueueDeployment | undefined): Promise<number> {
 	if (queue) {
 		// The examples run as the editor runs them, which queue mode hands to a worker.
@@ -117,6 +127,8 @@ async function headless(session: Session, queue: QueueDeployment | undefined): P
 	} else {
 		step('Running the example workflows with the n8n CLI');
 	}
+	// The human-review example waits for a person: it is for the interactive demo.
+	session.examples = session.examples.filter((e) => e.workflow.id !== WORKFLOWS.agentReview);
 	const results = await runManualExamples(
 		session,
 		(line) => console.log(line),
@@ -163,6 +175,8 @@ ${manual.join('\n')}
   approval loop: activate "ask a person to approve each new pending action (form)" and its companion
     "close the approval request", create a pending action (below), open the execution's approvalFormUrl
   AI agent: "an AI agent approves the riskiest pending action" talks to a scripted model on ${modelUrl}
+  human review: "an AI agent proposes, a person reviews the activation by e-mail" e-mails the review to a
+    local mail server: its Approve / Decline links are printed here; open one in your browser
 
 Create a pending action for the trigger to pick up:
   curl -X POST ${sim.controlUrl}/actions/pending -H 'content-type: application/json' -d '{"did":101,"score":0.9}'
@@ -211,11 +225,14 @@ async function main(): Promise<number> {
 	step(`Darktrace simulator on ${sim.url} (${sim.actions().length} actions, ${sim.devices().length} devices)`);
 	// The AI agent example's "OpenAI-compatible model" credential points at a scripted local model.
 	const model = await startMockModel(approveRiskiestScript());
+	// The human-review example's "Mail server (SMTP)" credential points at a local mail server that
+	// prints each review e-mail's links.
+	const mail = await startMockMail(options.headless ? undefined : printReviewLinks);
 	let session: Session | undefined;
 	let queue: QueueDeployment | undefined;
 	try {
 		const port = await preferredPort(options.n8nPort);
-		const extraCredentials = [modelCredential(model.url)];
+		const extraCredentials = [modelCredential(model.url), mailCredential(mail.host, mail.port)];
 		if (options.queue) {
 			step(
 				'Queue mode: starting Redis and PostgreSQL 17; installing the packed package in a fresh user folder; importing the credentials and the examples',
@@ -229,7 +246,7 @@ async function main(): Promise<number> {
 		const unsupported = agentUnsupported(runtime);
 		if (unsupported) {
 			step(`Leaving out the AI agent examples: ${unsupported}`);
-			session.examples = session.examples.filter((e) => e.workflow.id !== WORKFLOWS.agent);
+			session.examples = session.examples.filter((e) => e.workflow.id !== WORKFLOWS.agent && e.workflow.id !== WORKFLOWS.agentReview);
 		}
 		if (options.headless) return await headless(session, queue);
 		process.off('SIGINT', early);
@@ -243,6 +260,7 @@ async function main(): Promise<number> {
 		else await session?.n8n.dispose();
 		await sim.stop();
 		await model.stop();
+		await mail.stop();
 	}
 }
 

@@ -127,14 +127,12 @@ interface Request {
 
 /** Executions of the approval workflow now waiting at the form, with the action each one asks about. */
 async function waitingRequests(ctx: E2eContext): Promise<Request[]> {
-	const list = await ctx.session.n8n.executions(WORKFLOWS.approval);
-	return list
-		.filter((e) => e.status === 'waiting')
-		.map((execution) => {
-			const runs = executionRun(WORKFLOWS.approval, execution).nodes['Approval request'] ?? [];
-			const last = runs[runs.length - 1]?.[0]?.json ?? {};
-			return { execution, codeid: Number(last.codeid), url: String(last.approvalFormUrl), asked: runs.length };
-		});
+	const list = await ctx.session.n8n.waitingExecutions(WORKFLOWS.approval);
+	return list.map((execution) => {
+		const runs = executionRun(WORKFLOWS.approval, execution).nodes['Approval request'] ?? [];
+		const last = runs[runs.length - 1]?.[0]?.json ?? {};
+		return { execution, codeid: Number(last.codeid), url: String(last.approvalFormUrl), asked: runs.length };
+	});
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
@@ -161,12 +159,6 @@ export async function approvalTests(ctx: E2eContext): Promise<void> {
 		'7. approval form: "Decline" clears the action with the approver and reason',
 		'7. companion: the cleared action is reported once, with who cleared it and why',
 	];
-	if (n8n.runtime.version.startsWith('1.')) {
-		// Not verified on n8n 1.x: its execution paused at the form was never seen as waiting by this test
-		// within 60 s (session 3, n8n 1.123.81). Printed as skipped, never counted as passed.
-		for (const name of names) ctx.print(`  - SKIPPED (not counted as passed): ${name}: not verified on n8n ${n8n.runtime.version}`);
-		return;
-	}
 	const ready = await suite.test('7. approval examples imported (polling every 10 s) and activated', async () => {
 		await n8n.importWorkflows([everyTenSeconds(workflowOf(ctx, WORKFLOWS.approval)), everyTenSeconds(workflowOf(ctx, WORKFLOWS.approvalClosed))]);
 		// Activation polls at once and counts what is already pending (or cleared) as seen. n8n activates
@@ -180,6 +172,7 @@ export async function approvalTests(ctx: E2eContext): Promise<void> {
 		await until('the approval workflow\'s first poll', async () => (polls(false).length >= 2 ? true : undefined));
 		await until('the companion workflow\'s first poll', async () => (polls(true).length >= 1 ? true : undefined));
 		assert.equal((await n8n.executions(WORKFLOWS.approval)).length, 0, 'activation started no approval request');
+		assert.equal((await n8n.waitingExecutions(WORKFLOWS.approval)).length, 0, 'activation started no approval request that waits');
 	});
 	if (!ready) {
 		for (const name of names) suite.fail(name, 'the approval examples could not be activated');
@@ -225,7 +218,7 @@ export async function approvalTests(ctx: E2eContext): Promise<void> {
 		ctx.print(`      ${answer.name} answered "${answer.decision}" for action ${request.codeid} at ${request.url}`);
 		// n8n moved on: the execution finished, or it asks again (the next action of the same poll).
 		await until('the execution to resume', async () => {
-			const [now] = (await n8n.executions(WORKFLOWS.approval)).filter((e) => e.id === request.execution.id);
+			const now = await n8n.execution(request.execution.id);
 			if (now?.status === 'success') return true;
 			if (now?.status === 'waiting') {
 				const runs = executionRun(WORKFLOWS.approval, now).nodes['Approval request'] ?? [];

@@ -199,8 +199,7 @@ export function actionsIn(text: string): Array<{ codeid: number; score: number; 
  * `{toolParameters: <its own arguments>, hitlParameters: {...}}`.
  */
 export function argsFor(tool: ChatTool, args: Record<string, unknown>): Record<string, unknown> {
-	const properties = (tool.function.parameters as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
-	return 'toolParameters' in properties ? { toolParameters: args, hitlParameters: {} } : args;
+	return isReviewed(tool) ? { toolParameters: args, hitlParameters: {} } : args;
 }
 
 /** The code ID the scripted model first sends by mistake (the node must refuse it before any request). */
@@ -211,16 +210,24 @@ export function agentReason(action: { score: number; hostname?: string; label?: 
 	return `Highest-scoring pending action (score ${action.score}): ${action.label ?? 'action'} on ${action.hostname ?? 'the device'}`;
 }
 
+/** Whether a tool is behind n8n's human review (its schema nests the tool's own arguments). */
+export function isReviewed(tool: ChatTool): boolean {
+	const properties = (tool.function.parameters as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+	return 'toolParameters' in properties;
+}
+
 /**
- * The scripted agent of the AI agent example: list the pending actions (tool named like "list pending"),
- * try to activate the riskiest with an invalid code ID (when `withMistake`), read the error, activate
- * it with the right `codeid` and a reason (tool named like "activate"), then answer.
+ * The scripted agent of the AI agent examples: list the pending actions (tool named like "list pending"),
+ * try to activate the riskiest with an invalid code ID (when `withMistake`, and the activate tool is not
+ * behind a human review: no reviewer should be asked about it), read the error, activate it with the
+ * right `codeid` and a reason (tool named like "activate"), then answer; or say the reviewer declined.
  */
-export function approveRiskiestScript(withMistake = true): Script {
+export function approveRiskiestScript(mistake = true): Script {
 	return (request) => {
 		const results = toolResults(request);
 		const list = findTool(request, 'list pending');
 		const activate = findTool(request, 'activate');
+		const withMistake = mistake && !isReviewed(activate);
 		if (results.length === 0) return { toolCalls: [{ name: list.function.name, args: argsFor(list, { minScore: 0 }) }] };
 		const pending = actionsIn(results[0].content);
 		if (pending.length === 0) return { content: 'No action is awaiting approval.' };

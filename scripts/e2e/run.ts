@@ -9,6 +9,9 @@
  * - E2E_KEEP=1: keep the n8n user folders (always kept when a test fails)
  * - E2E_VERBOSE=1: echo everything n8n prints
  * - E2E_N8N_LOG_LEVEL: n8n's log level (default debug; the log is checked for private tokens)
+ * - E2E_ONLY: comma-separated suites to run, of workflows, timezone, trigger (the trigger and the credential
+ *   test in `n8n start`), writeOnce, approval, agent; default all. The setup, `n8n start` (when a selected
+ *   suite needs it) and the private-token search always run; the suites left out are printed as not run.
  *
  * The simulators run strict (request linting), so the node's requests stay clean in real n8n too.
  * Prints `N passed, M failed` on its last line; exits 1 if anything failed.
@@ -21,7 +24,7 @@ import { buildAndPack, DEFAULT_N8N_VERSION, ensureRuntime, packageNodeNames } fr
 import { createSession, type Session } from '../lib/session';
 import type { E2eContext } from './context';
 import { seconds, Suite } from './suite';
-import { agentTests } from './agent';
+import { agentReviewTests, agentTests } from './agent';
 import { approvalTests } from './approval';
 import { credentialTestFixtures, serverTests, WRONG_PRIVATE_TOKEN } from './server';
 import { timeZoneTests } from './timezone';
@@ -29,6 +32,21 @@ import { workflowTests } from './workflows';
 import { writeOnceTests } from './writeOnce';
 
 const verbose = process.env.E2E_VERBOSE === '1';
+
+const SUITES = ['workflows', 'timezone', 'trigger', 'writeOnce', 'approval', 'agent'] as const;
+type SuiteName = (typeof SUITES)[number];
+
+/** The suites E2E_ONLY selects (all when unset); an unknown name stops the run before anything starts. */
+function selectedSuites(): Set<SuiteName> {
+	const only = (process.env.E2E_ONLY ?? '')
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+	if (only.length === 0) return new Set(SUITES);
+	const unknown = only.filter((s) => !(SUITES as readonly string[]).includes(s));
+	if (unknown.length > 0) throw new Error(`E2E_ONLY: unknown suite ${unknown.join(', ')}; the suites are ${SUITES.join(', ')}`);
+	return new Set(only as SuiteName[]);
+}
 const printed: string[] = [];
 
 function print(line: string): void {
@@ -53,7 +71,7 @@ function secretsTest(suite: Suite, session: Session): Promise<boolean> {
 	});
 }
 
-async function runAgainst(version: string, suite: Suite, tarball: string): Promise<void> {
+async function runAgainst(version: string, suite: Suite, tarball: string, only: Set<SuiteName>): Promise<void> {
 	print(`\nn8n ${version}`);
 	const started = Date.now();
 	const runtime = await ensureRuntime(version, (text) => process.stderr.write(text));
@@ -76,15 +94,23 @@ async function runAgainst(version: string, suite: Suite, tarball: string): Promi
 		if (!ok || !session) return;
 		print(`  user folder: ${session.n8n.userFolder}`);
 		const ctx: E2eContext = { suite, sim, tlsSim, session, print };
-		await workflowTests(ctx);
-		await timeZoneTests(ctx);
+		if (only.has('workflows')) await workflowTests(ctx);
+		if (only.has('timezone')) await timeZoneTests(ctx);
 		const hasTrigger = packageNodeNames().includes('DarktraceRespondTrigger');
 		if (!session.examples.some((e) => e.workflow.id === WORKFLOWS.trigger)) throw new Error('The trigger example is missing');
-		await serverTests(ctx, hasTrigger);
-		if (session.n8n.running) await writeOnceTests(ctx);
-		if (session.n8n.running) await approvalTests(ctx);
-		else suite.fail('7. approval examples', 'n8n is not running');
-		await agentTests(ctx);
+		// The suites that need `n8n start` (the agent's human review: the review links are served by it).
+		const needServer = (['trigger', 'writeOnce', 'approval', 'agent'] as const).some((s) => only.has(s));
+		if (needServer) await serverTests(ctx, hasTrigger, only.has('trigger'));
+		if (only.has('writeOnce') && session.n8n.running) await writeOnceTests(ctx);
+		if (only.has('approval')) {
+			if (session.n8n.running) await approvalTests(ctx);
+			else suite.fail('7. approval examples', 'n8n is not running');
+		}
+		if (only.has('agent')) {
+			await agentTests(ctx);
+			if (session.n8n.running) await agentReviewTests(ctx);
+			else suite.fail('8. AI agent with human review', 'n8n is not running');
+		}
 		await session.n8n.stop();
 		await secretsTest(suite, session);
 	} finally {
@@ -109,7 +135,10 @@ async function main(): Promise<number> {
 		.split(',')
 		.map((v) => v.trim())
 		.filter(Boolean);
+	const only = selectedSuites();
 	print(`End-to-end tests in real n8n (${versions.join(', ')})`);
+	const left = SUITES.filter((s) => !only.has(s));
+	if (left.length > 0) print(`  E2E_ONLY=${[...only].join(',')}: not run (neither passed nor failed): ${left.join(', ')}`);
 	let tarball: string | undefined;
 	await suite.test('build and pack the package', async () => {
 		tarball = await buildAndPack();
@@ -118,7 +147,7 @@ async function main(): Promise<number> {
 	if (tarball) {
 		for (const version of versions) {
 			try {
-				await runAgainst(version, suite, tarball);
+				await runAgainst(version, suite, tarball, only);
 			} catch (error) {
 				suite.fail(`n8n ${version}`, error instanceof Error ? (error.stack ?? error.message) : String(error));
 			}

@@ -194,8 +194,11 @@ async function credentialTests(ctx: E2eContext): Promise<void> {
 	});
 }
 
-/** Starts n8n with the trigger workflow active, then runs the trigger and credential tests. */
-export async function serverTests(ctx: E2eContext, hasTrigger: boolean): Promise<void> {
+/**
+ * Starts n8n with the trigger workflow active, then runs the trigger and credential tests; with
+ * `withTests` false (E2E_ONLY without "trigger") it only starts n8n for the suites that need it.
+ */
+export async function serverTests(ctx: E2eContext, hasTrigger: boolean, withTests = true): Promise<void> {
 	const { suite, sim } = ctx;
 	const { n8n } = ctx.session;
 	const names = [
@@ -204,7 +207,7 @@ export async function serverTests(ctx: E2eContext, hasTrigger: boolean): Promise
 		'trigger: after an n8n restart nothing is emitted again; a new action is emitted once',
 		PARTIAL_TEST,
 	];
-	if (hasTrigger) await n8n.activateOffline(WORKFLOWS.trigger);
+	if (hasTrigger && withTests) await n8n.activateOffline(WORKFLOWS.trigger);
 	const pendingAtStart = pendingActions(sim).map((a) => a.codeid);
 	const startedAt = Date.now();
 	const ready = await suite.test('n8n start: ready, owner set up, public API key created', async () => {
@@ -213,9 +216,10 @@ export async function serverTests(ctx: E2eContext, hasTrigger: boolean): Promise
 		await n8n.createApiKey();
 	});
 	if (!ready) {
-		for (const name of names) suite.fail(name, 'n8n did not start');
+		if (withTests) for (const name of names) suite.fail(name, 'n8n did not start');
 		return;
 	}
+	if (!withTests) return;
 	if (hasTrigger) {
 		await triggerTests(ctx, startedAt, pendingAtStart);
 	} else {

@@ -19,6 +19,8 @@ export const CREDENTIALS = {
 	readonly: { id: 'DtSimReadonly001', name: 'Darktrace simulator (read-only token)' },
 	/** The AI agent example's chat model (OpenAI API or any OpenAI-compatible server). */
 	model: { id: 'DtModelOpenAi001', name: 'OpenAI-compatible model' },
+	/** The mail server the human-review example sends its review e-mail through. */
+	mail: { id: 'DtMailSmtp000001', name: 'Mail server (SMTP)' },
 } as const;
 
 /** Example workflow ids, by role. */
@@ -33,6 +35,8 @@ export const WORKFLOWS = {
 	approval: 'DtExample07Apprv',
 	approvalClosed: 'DtExample07Close',
 	agent: 'DtExample08Agent',
+	/** The same agent with the activation reviewed by a person (e-mail). */
+	agentReview: 'DtExample08Revw',
 } as const;
 
 export interface TokenPair {
@@ -67,6 +71,15 @@ export function modelCredential(baseUrl: string): CredentialFixture {
 		type: 'openAiApi',
 		// A local scripted model checks no key; n8n's credential requires one.
 		data: { apiKey: 'sk-local-scripted-model', url: baseUrl },
+	};
+}
+
+/** The human-review example's SMTP credential, for a plain (no TLS, no login) mail server. */
+export function mailCredential(host: string, port: number): CredentialFixture {
+	return {
+		...CREDENTIALS.mail,
+		type: 'smtp',
+		data: { user: '', password: '', host, port, secure: false, disableStartTls: true },
 	};
 }
 

@@ -450,6 +450,25 @@ export class N8n {
 	}
 
 	/**
+	 * The executions of a workflow now waiting (at a Wait or Form node), oldest first, with their data.
+	 * Listed as the editor's Executions list does (`GET /rest/executions`, logged in), then read one by one
+	 * through the public API: n8n 1.x keeps a waiting execution among its active executions, which its public
+	 * API list leaves out (with or without `status=waiting`); reading one by id works on 1.x and 2.x.
+	 */
+	async waitingExecutions(workflowId: string): Promise<Execution[]> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId, status: ['waiting'] }));
+		const listed = await this.rest<{ data?: { results?: Array<{ id: string }> } }>('GET', `/executions?filter=${filter}&limit=100`);
+		const results = listed.body.data?.results;
+		if (listed.status !== 200 || !results) throw new Error(`GET /rest/executions: HTTP ${listed.status} ${JSON.stringify(listed.body).slice(0, 500)}`);
+		const found: Execution[] = [];
+		for (const { id } of results) {
+			const execution = await this.execution(id);
+			if (execution?.status === 'waiting') found.push(execution);
+		}
+		return found.sort((a, b) => Number(a.id) - Number(b.id));
+	}
+
+	/**
 	 * Starts a saved workflow as the editor's "Execute workflow" does (`POST /rest/workflows/:id/run`,
 	 * logged in); returns the execution id without waiting for it to finish.
 	 */

@@ -39,8 +39,9 @@ export const OWNER = { email: 'owner@queue.example.com', password: 'Queue-Owner-
 async function examplesOnWorkers(ctx: E2eContext, queue: QueueDeployment): Promise<void> {
 	const counts = new Map<string, number>();
 	let total = 0;
-	// The AI agent example needs the scripted model (the single-process e2e runs it): not run here.
-	const run = ctx.session.examples.filter((e) => isManual(e.workflow) && e.workflow.id !== WORKFLOWS.agent);
+	// The AI agent examples need the scripted model and a reviewer (the single-process e2e runs them): not run here.
+	const agents: string[] = [WORKFLOWS.agent, WORKFLOWS.agentReview];
+	const run = ctx.session.examples.filter((e) => isManual(e.workflow) && !agents.includes(e.workflow.id));
 	for (const example of run) {
 		const executions = await queue.n8n.executions(example.workflow.id);
 		assert.ok(executions.length > 0, `no recorded execution of ${example.workflow.name}`);

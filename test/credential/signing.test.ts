@@ -84,7 +84,7 @@ describe('signer', () => {
 			privateToken: PRIVATE,
 		});
 		const body = { codeid: 123, activate: true, reason: 'Quarantäne ✓', list: [[1, 2], { a: 'b' }] };
-		const signed = signDarktraceRequest({ url: '/antigena', method: 'POST', body }, creds, new Date(0));
+		const signed = signDarktraceRequest<SignableRequestOptions>({ url: '/antigena', method: 'POST', body }, creds, new Date(0));
 		expect(signed.body).toBe(JSON.stringify(body));
 		const headers = signed.headers as Record<string, string>;
 		expect(headers['Content-Type']).toBe('application/json');
@@ -102,7 +102,7 @@ describe('signer', () => {
 			publicToken: PUBLIC,
 			privateToken: PRIVATE,
 		});
-		const legacy = signDarktraceRequest(
+		const legacy = signDarktraceRequest<SignableRequestOptions>(
 			{ uri: 'https://dt.example.com/devices', method: 'POST', form: { did: 101, label: 'Test' } },
 			creds,
 			new Date(0),
@@ -214,7 +214,7 @@ describe('credential validation', () => {
 		expect(parseDarktraceCredentials({ ...ok, ignoreSslIssues: 'true' }).ignoreSslIssues).toBe(false);
 		expect(parseDarktraceCredentials({ ...ok, ignoreSslIssues: true }).ignoreSslIssues).toBe(true);
 		const creds = parseDarktraceCredentials(ok);
-		const signed = signDarktraceRequest({ url: '/antigena' }, creds, new Date());
+		const signed = signDarktraceRequest<SignableRequestOptions>({ url: '/antigena' }, creds, new Date());
 		expect(signed.skipSslCertificateValidation).toBe(false);
 		expect(signed.rejectUnauthorized).toBe(true);
 	});

@@ -137,7 +137,7 @@ describe('Action: Get Many', () => {
 			resource: 'action',
 			operation: 'getMany',
 			returnAll: true,
-			filters: { codeId: sample.codeid },
+			filters: { codeId: sample.codeid as number },
 		});
 		expect(byCode.map((a) => a.codeid)).toEqual([sample.codeid]);
 

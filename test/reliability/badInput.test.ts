@@ -2,7 +2,7 @@
  * Bad input never reaches the appliance: every case below must fail with a NodeOperationError that
  * names the field, shows the value and says how to fix it, and the simulator must receive nothing.
  */
-import { NodeOperationError, type INodeParameters } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INodeParameters } from 'n8n-workflow';
 import { inspect } from 'util';
 
 import { startSimulator, type Simulator } from '../../simulator';
@@ -21,7 +21,7 @@ interface Case {
 	parameters: INodeParameters;
 	/** The message must match: it names the field and shows the value. */
 	message: RegExp;
-	items?: Array<Record<string, unknown>>;
+	items?: IDataObject[];
 	credentials?: Partial<TestCredentials>;
 }
 
@@ -392,7 +392,7 @@ describe.each(triggerCases)('$name', ({ parameters, message, credentials }) => {
 		const harness = pollHarness({
 			type: new DarktraceRespondTrigger(),
 			parameters,
-			credentials: { ...credentialsFor(sim), ...credentials },
+			credentials: { ...credentialsFor(sim), ...credentials } as TestCredentials,
 		});
 		const error = await harness.poll().then(
 			() => undefined,
@@ -409,7 +409,7 @@ describe.each(triggerCases)('$name', ({ parameters, message, credentials }) => {
 describe.each(cases)('$name', ({ parameters, message, items, credentials }) => {
 	test('fails with a NodeOperationError naming field, value and fix, and sends nothing', async () => {
 		sim.clearRequests();
-		const creds = { ...credentialsFor(sim), ...credentials };
+		const creds = { ...credentialsFor(sim), ...credentials } as TestCredentials;
 		let caught: unknown;
 		try {
 			await runRespond(sim, parameters, { items: (items ?? [{}]).map((json) => ({ json })), credentials: creds });
