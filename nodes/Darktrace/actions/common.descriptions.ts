@@ -58,6 +58,19 @@ export const concurrencyOption: INodeProperties = {
 		'For many input items: how many requests to send at once (1 = one after another). Output stays in input order.',
 };
 
+/**
+ * Reads (Get, Get Many, Summary) of many input items go out this many at a time unless the user sets Max
+ * Requests in Flight; writes one after another. What n8n's HTTP Request node does with the same items (all
+ * at once) is the bench row "vs HTTP Request node, 10-item execution" (bench/README.md).
+ */
+export const READS_IN_FLIGHT = 10;
+
+export const readConcurrencyOption: INodeProperties = {
+	...concurrencyOption,
+	default: READS_IN_FLIGHT,
+	description: 'For many input items: how many reads to send at once (1 = one after another). Output stays in input order.',
+};
+
 export const returnActionOption: INodeProperties = {
 	displayName: 'Return Action After Write',
 	name: 'returnAction',

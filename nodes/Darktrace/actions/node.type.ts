@@ -20,4 +20,6 @@ export interface Write {
 export interface Operation {
 	description: INodeProperties[];
 	prepare(this: IExecuteFunctions, itemIndex: number): Send | Write;
+	/** Max Requests in Flight when the option is not set: its default in `description` (1 unless said). */
+	inFlightDefault?: number;
 }

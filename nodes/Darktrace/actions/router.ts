@@ -172,7 +172,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const continueOnFail = this.continueOnFail();
 	let concurrency = 1;
 	if (items.length > 1) {
-		const stored = getParameter.call(this, 'options.concurrency', 0, 1);
+		const stored = getParameter.call(this, 'options.concurrency', 0, operation.inFlightDefault ?? 1);
 		try {
 			concurrency = parseConcurrency(stored);
 		} catch (error) {

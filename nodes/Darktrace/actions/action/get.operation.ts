@@ -4,7 +4,8 @@ import { parseCodeId, parseConcurrency } from '../../domain/validation';
 import { getParameter } from '../parameters';
 import {
 	codeIdField,
-	concurrencyOption,
+	readConcurrencyOption,
+	READS_IN_FLIGHT,
 	includeModelBreachOption,
 	optionsCollection,
 	simplifyField,
@@ -15,14 +16,16 @@ import type { Send } from '../node.type';
 import { readOptions } from '../options';
 import { getActionByCodeId } from './common';
 
+export const inFlightDefault = READS_IN_FLIGHT;
+
 const properties: INodeProperties[] = [
 	codeIdField,
 	simplifyField,
 	optionsCollection([
 		includeModelBreachOption,
 		{
-			...concurrencyOption,
-			description: `${concurrencyOption.description} Also bounds the model-breach reads of Include Model Breach.`,
+			...readConcurrencyOption,
+			description: `${readConcurrencyOption.description} Also bounds the model-breach reads of Include Model Breach.`,
 		},
 		timeoutOption,
 	]),
@@ -36,7 +39,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 	const simple = getParameter.call(this, 'simple', i, true) as boolean;
 	const options = readOptions.call(this, i);
 	const breaches = options.includeModelBreach === true;
-	const concurrency = breaches ? parseConcurrency(options.concurrency ?? 1) : 1;
+	const concurrency = breaches ? parseConcurrency(options.concurrency ?? READS_IN_FLIGHT) : 1;
 	return async () => {
 		const { action, simplified } = await getActionByCodeId.call(this, codeid, i, options.timeout as number | undefined);
 		const out = [simple ? simplified : action];

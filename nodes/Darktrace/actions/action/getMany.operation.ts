@@ -24,7 +24,8 @@ import {
 import { getParameter } from '../parameters';
 import { darktraceApiRequest } from '../../transport';
 import {
-	concurrencyOption,
+	readConcurrencyOption,
+	READS_IN_FLIGHT,
 	endTimeField,
 	fullDeviceDetailsOption,
 	includeHistoryOption,
@@ -40,6 +41,8 @@ import {
 import { breachReaderFor } from '../enrichment';
 import type { Send } from '../node.type';
 import { readOptions } from '../options';
+
+export const inFlightDefault = READS_IN_FLIGHT;
 
 const properties: INodeProperties[] = [
 	{
@@ -156,8 +159,8 @@ const properties: INodeProperties[] = [
 		includeHistoryOption,
 		includeModelBreachOption,
 		{
-			...concurrencyOption,
-			description: `${concurrencyOption.description} Also bounds the model-breach reads of Include Model Breach.`,
+			...readConcurrencyOption,
+			description: `${readConcurrencyOption.description} Also bounds the model-breach reads of Include Model Breach.`,
 		},
 		responseDataOption,
 		timeoutOption,
@@ -249,7 +252,7 @@ export function prepare(this: IExecuteFunctions, i: number): Send {
 	const simple = getParameter.call(this, 'simple', i, true) as boolean;
 	const { qs, keep, responseDataOnly } = buildGetManyQuery(filters, options, this.getTimezone());
 	const breaches = options.includeModelBreach === true && !responseDataOnly;
-	const concurrency = breaches ? parseConcurrency(options.concurrency ?? 1) : 1;
+	const concurrency = breaches ? parseConcurrency(options.concurrency ?? READS_IN_FLIGHT) : 1;
 
 	return async () => {
 		const { body, serverTime, instance } = await darktraceApiRequest.call(this, {

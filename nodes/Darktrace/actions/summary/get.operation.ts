@@ -5,12 +5,16 @@ import { darktraceApiRequest } from '../../transport';
 import {
 	endTimeField,
 	optionsCollection,
+	readConcurrencyOption,
+	READS_IN_FLIGHT,
 	responseDataOption,
 	startTimeField,
 	timeoutOption,
 } from '../common.descriptions';
 import type { Send } from '../node.type';
 import { readOptions } from '../options';
+
+export const inFlightDefault = READS_IN_FLIGHT;
 
 const properties: INodeProperties[] = [
 	optionsCollection([
@@ -25,6 +29,7 @@ const properties: INodeProperties[] = [
 			description:
 				'End of the time window; set together with Time Window From. With a window, pending counts are not available.',
 		},
+		readConcurrencyOption,
 		timeoutOption,
 	]),
 ];
