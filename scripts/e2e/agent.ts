@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { description as actionOperations } from '../../nodes/Darktrace/actions/action/Action.resource';
 import { mailCredential, modelCredential, WORKFLOWS } from '../lib/examples';
 import { executionRun } from '../lib/n8n';
-import { sleep } from '../lib/proc';
+import { sleep, until } from '../lib/proc';
 import type { Runtime } from '../lib/runtime';
 import { assertAllSigned, itemsOf, lastHistory, pendingActions, simState, workflowOf, writesOf, type E2eContext, type Json } from './context';
 import { decodedBody, startMockMail } from './mockMail';
@@ -137,16 +137,6 @@ export async function agentTests(ctx: E2eContext): Promise<void> {
 	}
 }
 
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-		await sleep(500);
-	}
-}
 
 /** A desktop browser's user agent: n8n answers review links opened by anything else as a bot's. */
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';

@@ -7,11 +7,10 @@
 import assert from 'node:assert/strict';
 import { WORKFLOWS } from '../lib/examples';
 import { executionRun, type Execution, type WorkflowJson } from '../lib/n8n';
-import { sleep } from '../lib/proc';
+import { until } from '../lib/proc';
 import { assertAllSigned, lastHistory, simState, workflowOf, writesOf, type E2eContext, type Json } from './context';
 
 const RESPOND_USER = 'soc-respond';
-const WAIT_MS = 60_000;
 
 /**
  * The examples poll every minute; the test runs them with six custom poll times a minute (one every
@@ -135,15 +134,6 @@ async function waitingRequests(ctx: E2eContext): Promise<Request[]> {
 	});
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-		await sleep(500);
-	}
-}
 
 async function activate(ctx: E2eContext, id: string, on: boolean): Promise<void> {
 	const answer = await ctx.session.n8n.api('POST', `/workflows/${id}/${on ? 'activate' : 'deactivate'}`);

@@ -23,7 +23,7 @@ import { filesUnder } from '../lib/files';
 import { buildAndPack, DEFAULT_N8N_VERSION, ensureRuntime, packageNodeNames } from '../lib/runtime';
 import { createSession, type Session } from '../lib/session';
 import type { E2eContext } from './context';
-import { seconds, Suite } from './suite';
+import { runMain, seconds, Suite } from './suite';
 import { agentReviewTests, agentTests } from './agent';
 import { approvalTests } from './approval';
 import { credentialTestFixtures, serverTests, WRONG_PRIVATE_TOKEN } from './server';
@@ -153,18 +153,7 @@ async function main(): Promise<number> {
 			}
 		}
 	}
-	print(`\ne2e total: ${seconds(Date.now() - started)}`);
-	print(`${suite.passed} passed, ${suite.failed} failed`);
-	return suite.failed === 0 ? 0 : 1;
+	return suite.finish('e2e total', started);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
-
-main().then(
-	(code) => process.exit(code),
-	(error) => {
-		console.error(error);
-		console.log('0 passed, 1 failed');
-		process.exit(1);
-	},
-);
+runMain(main);

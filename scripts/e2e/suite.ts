@@ -43,6 +43,29 @@ export class Suite {
 	get failed(): number {
 		return this.results.filter((r) => !r.ok).length;
 	}
+
+	/** The run's closing lines (its time, then "N passed, M failed", which ends CI's log) and its exit code. */
+	finish(label: string, started: number): number {
+		this.out(`\n${label}: ${seconds(Date.now() - started)}`);
+		this.out(`${this.passed} passed, ${this.failed} failed`);
+		return this.failed === 0 ? 0 : 1;
+	}
+}
+
+/**
+ * Runs an e2e entry point and exits with its code. Ctrl-C / SIGTERM exit, which kills every child's
+ * process group (scripts/lib/proc.ts); if `main` itself throws, the last line still says it failed.
+ */
+export function runMain(main: () => Promise<number>): void {
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+	main().then(
+		(code) => process.exit(code),
+		(error) => {
+			console.error(error);
+			console.log('0 passed, 1 failed');
+			process.exit(1);
+		},
+	);
 }
 
 export function seconds(ms: number): string {

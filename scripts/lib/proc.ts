@@ -123,3 +123,18 @@ export async function waitForExit(child: ChildProcess, ms: number): Promise<bool
 export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Probes every 500 ms until `probe` gives a value; fails naming `what` after `timeoutMs`. */
+export async function until<T>(
+	what: string,
+	probe: () => Promise<T | undefined> | T | undefined,
+	timeoutMs = 60_000,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(500);
+	}
+}

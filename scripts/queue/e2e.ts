@@ -14,7 +14,7 @@
  */
 import { DEFAULT_TOKENS, startSimulator, type Simulator } from '../../simulator';
 import type { E2eContext } from '../e2e/context';
-import { seconds, Suite } from '../e2e/suite';
+import { runMain, Suite } from '../e2e/suite';
 import { workflowTests } from '../e2e/workflows';
 import { isManual, WORKFLOWS } from '../lib/examples';
 import { createQueueDeployment, type QueueDeployment } from '../lib/queue';
@@ -119,19 +119,7 @@ async function main(): Promise<number> {
 			suite.fail('queue mode', error instanceof Error ? (error.stack ?? error.message) : String(error));
 		}
 	}
-	print(`\ne2e queue total: ${seconds(Date.now() - started)}`);
-	print(`${suite.passed} passed, ${suite.failed} failed`);
-	return suite.failed === 0 ? 0 : 1;
+	return suite.finish('e2e queue total', started);
 }
 
-// Ctrl-C / SIGTERM: exit, which kills every child's process group (scripts/lib/proc.ts).
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
-
-main().then(
-	(code) => process.exit(code),
-	(error) => {
-		console.error(error);
-		console.log('0 passed, 1 failed');
-		process.exit(1);
-	},
-);
+runMain(main);
